@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Posting completions: any thread may post, under cq_lock. A CQE goes into
+ * the CQ ring if it has room and nothing older is waiting, otherwise onto
+ * the overflow list (IORING_FEAT_NODROP), which is flushed in order as the
+ * application frees room.
+ *
+ * Three kinds of wakeup follow a post:
+ *  - threads asleep in eng_wait() are woken one by one through their own
+ *    eventfd, once enough CQEs are ready for them;
+ *  - the ring fd (a pipe's read end) is made readable for poll/epoll users.
+ *    It is written only on the 0 -> 1 transition of ctx->signalled, and
+ *    drained only when the CQ is seen empty, so a steady stream of
+ *    completions costs no system call. The price is documented spurious
+ *    readiness: after the application reaps CQEs without calling into the
+ *    library, the fd stays readable until its next call;
+ *  - a registered eventfd (io_uring_register_eventfd).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include "engine/ctx.h"
+
+/* The CQEs the application has not consumed yet. */
+static unsigned cq_used(struct eng_ctx *ctx)
+{
+	/* Acquire pairs with the application's release of cq.head: it has
+	 * finished reading a slot before we may write it again. */
+	uint32_t head = __atomic_load_n(&ctx->rings->cq.head, __ATOMIC_ACQUIRE);
+
+	return ctx->cached_cq_tail - head;
+}
+
+unsigned eng_cq_ready(struct eng_ctx *ctx)
+{
+	uint32_t tail = __atomic_load_n(&ctx->rings->cq.tail, __ATOMIC_ACQUIRE);
+	uint32_t head = __atomic_load_n(&ctx->rings->cq.head, __ATOMIC_ACQUIRE);
+
+	return tail - head;
+}
+
+static void cq_set_overflow_flag(struct eng_ctx *ctx, bool on)
+{
+	/* The application reads sq_flags without our lock: atomic RMW keeps
+	 * the other bits intact. */
+	if (on)
+		__atomic_fetch_or(&ctx->rings->sq_flags, IORING_SQ_CQ_OVERFLOW,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&ctx->rings->sq_flags, ~IORING_SQ_CQ_OVERFLOW,
+				   __ATOMIC_RELAXED);
+}
+
+static void cq_write(struct eng_ctx *ctx, const struct io_uring_cqe *src)
+{
+	struct io_uring_cqe *cqe;
+
+	cqe = &ctx->rings->cqes[ctx->cached_cq_tail & ctx->cq_mask];
+	*cqe = *src;
+	ctx->cached_cq_tail++;
+}
+
+/* Under cq_lock. */
+static void cq_fill(struct eng_ctx *ctx, const struct io_uring_cqe *cqe)
+{
+	struct eng_ovf *ovf;
+
+	if (!ctx->ovf_head && cq_used(ctx) < ctx->cq_entries) {
+		cq_write(ctx, cqe);
+		return;
+	}
+	ovf = malloc(sizeof(*ovf));
+	if (!ovf) {
+		/* Out of memory: the one case the kernel drops too. */
+		__atomic_fetch_add(&ctx->rings->cq_overflow, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ctx->cq_dropped, true, __ATOMIC_RELAXED);
+		return;
+	}
+	ovf->next = NULL;
+	ovf->cqe = *cqe;
+	*ctx->ovf_tail = ovf;
+	ctx->ovf_tail = &ovf->next;
+	cq_set_overflow_flag(ctx, true);
+}
+
+/* Under cq_lock: moves overflowed CQEs into the ring as room allows. */
+static bool cq_flush_locked(struct eng_ctx *ctx)
+{
+	struct eng_ovf *ovf;
+	bool moved = false;
+
+	while ((ovf = ctx->ovf_head) && cq_used(ctx) < ctx->cq_entries) {
+		cq_write(ctx, &ovf->cqe);
+		ctx->ovf_head = ovf->next;
+		free(ovf);
+		moved = true;
+	}
+	if (!ctx->ovf_head) {
+		ctx->ovf_tail = &ctx->ovf_head;
+		cq_set_overflow_flag(ctx, false);
+	}
+	return moved;
+}
+
+/* Under cq_lock: wakes the sleepers that now have what they wait for. */
+static void cq_wake_waiters(struct eng_ctx *ctx)
+{
+	struct eng_waiter **pw = &ctx->waiters, *w;
+	unsigned ready = eng_cq_ready(ctx);
+
+	while ((w = *pw)) {
+		if (ready >= w->want || ctx->ovf_head) {
+			*pw = w->next;
+			w->next = NULL;
+			eventfd_write(w->efd, 1);
+		} else {
+			pw = &w->next;
+		}
+	}
+}
+
+/* Under cq_lock: publishes the filled CQEs and wakes whoever needs it. */
+static void cq_commit(struct eng_ctx *ctx, bool from_worker)
+{
+	int evfd;
+
+	/* Release: the CQE contents are visible before the new tail. */
+	__atomic_store_n(&ctx->rings->cq.tail, ctx->cached_cq_tail,
+			 __ATOMIC_RELEASE);
+	if (ctx->waiters)
+		cq_wake_waiters(ctx);
+	/* Under the lock, so an unregister cannot close it under us. */
+	evfd = atomic_load_explicit(&ctx->evfd, memory_order_relaxed);
+	if (evfd >= 0 && (!ctx->evfd_async || from_worker) &&
+	    !(__atomic_load_n(&ctx->rings->cq_flags, __ATOMIC_RELAXED) &
+	      IORING_CQ_EVENTFD_DISABLED))
+		eventfd_write(evfd, 1);
+}
+
+void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
+		  uint32_t flags, bool from_worker)
+{
+	struct io_uring_cqe cqe = { .user_data = user_data, .res = res,
+				    .flags = flags };
+
+	pthread_mutex_lock(&ctx->cq_lock);
+	cq_fill(ctx, &cqe);
+	cq_commit(ctx, from_worker);
+	pthread_mutex_unlock(&ctx->cq_lock);
+	eng_signal(ctx);
+}
+
+/* Posts the submitter's batch of inline completions in one go. */
+void eng_post_batch(struct eng_ctx *ctx)
+{
+	unsigned i;
+
+	if (!ctx->nr_batch)
+		return;
+	pthread_mutex_lock(&ctx->cq_lock);
+	for (i = 0; i < ctx->nr_batch; i++)
+		cq_fill(ctx, &ctx->batch[i]);
+	cq_commit(ctx, false);
+	pthread_mutex_unlock(&ctx->cq_lock);
+	ctx->nr_batch = 0;
+	eng_signal(ctx);
+}
+
+bool eng_flush_overflow(struct eng_ctx *ctx)
+{
+	bool moved;
+
+	if (!eng_has_overflow(ctx))
+		return false;
+	pthread_mutex_lock(&ctx->cq_lock);
+	moved = cq_flush_locked(ctx);
+	if (moved)
+		cq_commit(ctx, false);
+	pthread_mutex_unlock(&ctx->cq_lock);
+	return moved;
+}
+
+/* Makes the ring fd readable; one write per idle -> busy transition. */
+void eng_signal(struct eng_ctx *ctx)
+{
+	static const char byte = 1;
+
+	/* Full fence: our tail store must be visible before we look at
+	 * `signalled`, mirroring the fence in eng_drain() (Dekker). */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&ctx->signalled, memory_order_relaxed))
+		return;
+	if (!atomic_exchange(&ctx->signalled, 1))
+		(void)!write(ctx->sig_fd, &byte, 1);
+}
+
+/* Empties the ring fd; the caller saw the CQ empty. */
+void eng_drain(struct eng_ctx *ctx)
+{
+	char buf[64];
+
+	atomic_store(&ctx->signalled, 0);
+	while (read(ctx->drain_fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
+		;
+	/* A post that raced with us saw signalled == 1 and skipped the
+	 * write: look again, and give the fd back its readiness. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (eng_cq_ready(ctx) || eng_has_overflow(ctx))
+		eng_signal(ctx);
+}
+
+void eng_drain_if_idle(struct eng_ctx *ctx)
+{
+	if (atomic_load_explicit(&ctx->signalled, memory_order_relaxed) &&
+	    !eng_cq_ready(ctx) && !eng_has_overflow(ctx))
+		eng_drain(ctx);
+}

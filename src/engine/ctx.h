@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine's private view of a ring: the memory shared with the
+ * application, the submission and completion state, and the request.
+ * Everything in src/engine/ includes this; nothing outside does.
+ */
+#ifndef AIORING_ENGINE_CTX_H
+#define AIORING_ENGINE_CTX_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include "liburing/io_uring.h"
+#include "engine/engine.h"
+
+#define ENG_MAX_ENTRIES		32768u	/* as the kernel's IORING_MAX_ENTRIES */
+#define ENG_MAX_CQ_ENTRIES	(2 * ENG_MAX_ENTRIES)
+#define ENG_CACHELINE		64
+
+/*
+ * The ring memory the application maps, laid out like the kernel's: one
+ * region holds both rings, then the SQ index array (FEAT_SINGLE_MMAP). The
+ * application writes sq.tail and cq.head; the engine writes the rest. The
+ * two sides each get their own cache line so that the submitter and the
+ * completer do not bounce one line between them.
+ */
+struct eng_rings {
+	struct {
+		uint32_t head, tail;
+	} sq __attribute__((aligned(ENG_CACHELINE)));
+	struct {
+		uint32_t head, tail;
+	} cq __attribute__((aligned(ENG_CACHELINE)));
+	uint32_t sq_ring_mask, cq_ring_mask;
+	uint32_t sq_ring_entries, cq_ring_entries;
+	uint32_t sq_dropped;
+	uint32_t sq_flags;
+	uint32_t cq_flags;
+	uint32_t cq_overflow;
+	struct io_uring_cqe cqes[] __attribute__((aligned(ENG_CACHELINE)));
+};
+
+struct eng_req;
+struct eng_wq;
+
+/* A thread asleep in eng_wait(), woken through its own eventfd. */
+struct eng_waiter {
+	struct eng_waiter *next;
+	int efd;
+	unsigned want;			/* wake when this many CQEs are ready */
+};
+
+/* A completion that found the CQ full: kept until the CQ has room. */
+struct eng_ovf {
+	struct eng_ovf *next;
+	struct io_uring_cqe cqe;
+};
+
+struct eng_buf {		/* a registered buffer */
+	void *addr;
+	size_t len;
+};
+
+/* Inline completions are gathered here and posted in one batch. */
+#define ENG_CQE_BATCH 32
+
+struct eng_ctx {
+	/* --- submission side: the submitter, under submit_lock --- */
+	pthread_mutex_t submit_lock;
+	struct eng_rings *rings;
+	struct io_uring_sqe *sqes;
+	uint32_t *sq_array;		/* NULL with IORING_SETUP_NO_SQARRAY */
+	uint32_t sq_entries, sq_mask;
+	uint32_t cq_entries, cq_mask;
+	uint32_t setup_flags;
+	uint32_t cached_sq_head;	/* our private copy of sq.head */
+	struct eng_req *req_cache;	/* free requests */
+	_Atomic(struct eng_req *) req_returned; /* freed by other threads */
+	unsigned nr_batch;
+	unsigned nr_punted;		/* this batch: the pool needs a kick */
+	struct io_uring_cqe batch[ENG_CQE_BATCH];
+
+	/* --- completion side: any thread, under cq_lock --- */
+	pthread_mutex_t cq_lock;
+	struct eng_waiter *waiters;	/* threads asleep in eng_wait() */
+	uint32_t cached_cq_tail;
+	struct eng_ovf *ovf_head, **ovf_tail;
+	bool cq_dropped;		/* a CQE was lost: -EBADR once */
+
+	/* --- wakeups: see cq.c for the protocol --- */
+	int ring_fd;			/* the application's: pipe read end */
+	int drain_fd;			/* our dup of ring_fd, to drain it */
+	int sig_fd;			/* pipe write end */
+	atomic_int signalled;
+	atomic_int evfd;		/* registered eventfd, or -1 */
+	bool evfd_async;
+
+	/* --- requests in flight, workers and resources --- */
+	atomic_uint inflight;
+	struct eng_wq *wq;
+	pthread_mutex_t rsrc_lock;
+	struct eng_buf *bufs;
+	unsigned nr_bufs;
+	atomic_uint bufs_users;		/* requests holding a buffer ref */
+
+	/* --- identity and lifetime --- */
+	dev_t dev;
+	ino_t ino;
+	unsigned fork_gen;
+	pid_t owner;
+	void *ring_mem, *sqe_mem;
+	size_t ring_sz, sqe_sz;
+	struct eng_ctx *next;		/* all rings of the process */
+	char reason[160];
+};
+
+/* ctx.c */
+extern atomic_uint eng_fork_gen;
+static inline bool eng_forked(const struct eng_ctx *ctx)
+{
+	return ctx->fork_gen != atomic_load_explicit(&eng_fork_gen,
+						     memory_order_relaxed);
+}
+
+/* cq.c: posting completions and the ring fd's readiness */
+void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
+		  uint32_t flags, bool from_worker);
+void eng_post_batch(struct eng_ctx *ctx);
+bool eng_flush_overflow(struct eng_ctx *ctx);
+unsigned eng_cq_ready(struct eng_ctx *ctx);
+/* The overflow list is non-empty; read without cq_lock. */
+static inline bool eng_has_overflow(struct eng_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->rings->sq_flags, __ATOMIC_RELAXED) &
+	       IORING_SQ_CQ_OVERFLOW;
+}
+void eng_signal(struct eng_ctx *ctx);
+void eng_drain(struct eng_ctx *ctx);
+void eng_drain_if_idle(struct eng_ctx *ctx);
+
+/* wait.c */
+int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
+	     const void *arg, size_t argsz);
+
+/* submit.c */
+int eng_submit(struct eng_ctx *ctx, unsigned to_submit);
+
+/* register.c */
+int eng_probe_fill(struct io_uring_probe *p, unsigned nr_ops);
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A request's life, as in the kernel: prep copies and validates the SQE,
+ * issue runs it (first with ENG_ISSUE_NONBLOCK on the submitter; -EAGAIN
+ * means "would block" and punts it to a worker, which issues it again
+ * without the flag), and completion posts its CQE and frees it.
+ */
+#ifndef AIORING_ENGINE_REQ_H
+#define AIORING_ENGINE_REQ_H
+
+#include "engine/ctx.h"
+
+#define ENG_ISSUE_NONBLOCK	1u	/* on the submitter: must not block */
+#define ENG_ISSUE_DONE		0	/* issue() set req->res: complete */
+
+#define ENG_FAST_IOV		8
+
+struct eng_rw {
+	uint64_t addr;
+	uint32_t len;
+	int rw_flags;
+	int64_t pos;			/* -1: the file position */
+	size_t done;			/* bytes moved before a punt */
+	struct iovec *iov;		/* the remaining iovecs */
+	int nr_iov;
+	struct iovec *iov_alloc;	/* heap copy of a long iovec array */
+	struct iovec fast_iov[ENG_FAST_IOV];
+	bool fixed;			/* holds a registered-buffer ref */
+};
+
+struct eng_req {
+	struct eng_req *next;		/* free list / worker queue */
+	struct eng_ctx *ctx;
+	const struct eng_opdef *def;
+	uint64_t user_data;
+	int fd;				/* the descriptor issue() uses */
+	bool own_fd;			/* fd is our dup, closed at the end */
+	uint8_t opcode, sqe_flags;
+	int32_t res;
+	uint32_t cflags;
+	union {
+		struct eng_rw rw;
+		struct {
+			uint32_t flags;
+		} fsync;
+		struct {
+			int32_t result;
+		} nop;
+	};
+};
+
+struct eng_opdef {
+	const char *name;
+	int (*prep)(struct eng_req *req, const struct io_uring_sqe *sqe);
+	int (*issue)(struct eng_req *req, unsigned issue_flags);
+	void (*cleanup)(struct eng_req *req);	/* optional */
+	bool needs_file;
+};
+
+/* opdef.c: the op table; NULL for opcodes the engine does not implement */
+const struct eng_opdef *eng_opdef(unsigned opcode);
+
+static inline void eng_req_set_res(struct eng_req *req, int32_t res,
+				   uint32_t cflags)
+{
+	req->res = res;
+	req->cflags = cflags;
+}
+
+/* submit.c */
+void eng_req_complete(struct eng_req *req, bool from_worker);
+/* Gives the punted request its own reference to its file. */
+int eng_req_own_file(struct eng_req *req);
+
+/* wq.c: the bounded worker pool */
+struct eng_wq *eng_wq_create(struct eng_ctx *ctx);
+void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req);
+void eng_wq_kick(struct eng_wq *wq);
+void eng_wq_destroy(struct eng_wq *wq);
+int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2]);
+/* For blocking issue on a pollable file: waits for @events or for the
+ * pool to be torn down (-ECANCELED). */
+int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events);
+
+/* rw.c, fs.c, nop.c */
+int eng_nop_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_nop_issue(struct eng_req *req, unsigned issue_flags);
+int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_rw_fixed_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_read_issue(struct eng_req *req, unsigned issue_flags);
+int eng_write_issue(struct eng_req *req, unsigned issue_flags);
+void eng_rw_cleanup(struct eng_req *req);
+int eng_fsync_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_fsync_issue(struct eng_req *req, unsigned issue_flags);
+
+/* rsrc.c */
+int eng_buffers_register(struct eng_ctx *ctx, const struct iovec *iov,
+			 unsigned nr);
+int eng_buffers_unregister(struct eng_ctx *ctx);
+int eng_buffer_get(struct eng_ctx *ctx, unsigned index, uint64_t addr,
+		   uint32_t len);
+void eng_buffer_put(struct eng_ctx *ctx);
+void eng_buffers_free(struct eng_ctx *ctx);
+
+#endif

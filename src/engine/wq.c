@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker pool, after the kernel's io-wq: requests that would block are
+ * punted here. Two accounts, as in io-wq: "bound" work (regular files and
+ * block devices: at most min(SQ entries, 4 x CPUs) workers by default) and
+ * "unbound" work (anything else, which may wait on a peer indefinitely).
+ * io_uring_register_iowq_max_workers() changes both bounds.
+ *
+ * Workers are created on demand. An idle worker spins briefly before it
+ * sleeps on a futex, because a futex hand-off across CPUs costs far more
+ * than the next request usually takes to arrive; the submitter wakes
+ * workers once per submit batch, not once per request.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine/req.h"
+
+#define WQ_SPIN_NS	20000		/* idle spin before sleeping */
+#define WQ_STACK_SIZE	(256 * 1024)
+
+enum { WQ_BOUND, WQ_UNBOUND, WQ_NR_ACCTS };
+
+struct eng_worker {
+	struct eng_worker *next;
+	pthread_t thread;
+	struct eng_wq *wq;
+	int acct;
+};
+
+struct wq_acct {
+	struct eng_req *head, **tail;
+	atomic_uint nr_queued;
+	unsigned nr_workers, nr_idle, nr_sleeping, max_workers;
+	atomic_uint futex;		/* bumped to wake sleepers */
+};
+
+struct eng_wq {
+	struct eng_ctx *ctx;
+	pthread_mutex_t lock;
+	struct wq_acct acct[WQ_NR_ACCTS];
+	struct eng_worker *workers;
+	atomic_bool exiting;
+	int cancel_efd;			/* readable once the pool is exiting */
+};
+
+static long futex(atomic_uint *uaddr, int op, unsigned val)
+{
+	return syscall(SYS_futex, uaddr, op | FUTEX_PRIVATE_FLAG, val, NULL,
+		       NULL, 0);
+}
+
+static unsigned wq_default_bound(unsigned sq_entries)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned bound = 4 * (unsigned)(cpus > 0 ? cpus : 1);
+
+	return sq_entries < bound ? sq_entries : bound;
+}
+
+static unsigned wq_default_unbound(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NPROC, &rl) || rl.rlim_cur > 4096)
+		return 4096;
+	return (unsigned)rl.rlim_cur;
+}
+
+struct eng_wq *eng_wq_create(struct eng_ctx *ctx)
+{
+	struct eng_wq *wq = calloc(1, sizeof(*wq));
+	int i;
+
+	if (!wq)
+		return NULL;
+	wq->cancel_efd = eventfd(0, EFD_CLOEXEC);
+	if (wq->cancel_efd < 0) {
+		free(wq);
+		return NULL;
+	}
+	wq->ctx = ctx;
+	pthread_mutex_init(&wq->lock, NULL);
+	for (i = 0; i < WQ_NR_ACCTS; i++)
+		wq->acct[i].tail = &wq->acct[i].head;
+	wq->acct[WQ_BOUND].max_workers = wq_default_bound(ctx->sq_entries);
+	wq->acct[WQ_UNBOUND].max_workers = wq_default_unbound();
+	return wq;
+}
+
+/* Under wq->lock. */
+static struct eng_req *wq_pop(struct wq_acct *acct)
+{
+	struct eng_req *req = acct->head;
+
+	if (req) {
+		acct->head = req->next;
+		if (!acct->head)
+			acct->tail = &acct->head;
+		atomic_fetch_sub_explicit(&acct->nr_queued, 1, memory_order_relaxed);
+	}
+	return req;
+}
+
+static void wq_run(struct eng_wq *wq, struct eng_req *req)
+{
+	int ret = -ECANCELED;
+
+	if (!atomic_load(&wq->exiting))
+		ret = req->def->issue(req, 0);
+	if (ret != ENG_ISSUE_DONE)
+		eng_req_set_res(req, ret, 0);
+	eng_req_complete(req, true);
+}
+
+static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)
+{
+	struct timespec start, now;
+	unsigned i = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (atomic_load_explicit(&acct->nr_queued, memory_order_relaxed) ||
+		    atomic_load_explicit(&wq->exiting, memory_order_relaxed))
+			return true;
+		__builtin_ia32_pause();
+		if (++i % 64)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000000000L +
+		    (now.tv_nsec - start.tv_nsec) > WQ_SPIN_NS)
+			return false;
+	}
+}
+
+/* Under wq->lock, which it drops while asleep. */
+static void wq_sleep(struct eng_wq *wq, struct wq_acct *acct)
+{
+	unsigned seq;
+
+	if (acct->head || atomic_load(&wq->exiting))
+		return;
+	acct->nr_sleeping++;
+	seq = atomic_load(&acct->futex);
+	pthread_mutex_unlock(&wq->lock);
+	futex(&acct->futex, FUTEX_WAIT, seq);
+	pthread_mutex_lock(&wq->lock);
+	acct->nr_sleeping--;
+}
+
+static void *wq_worker(void *arg)
+{
+	struct eng_worker *w = arg;
+	struct eng_wq *wq = w->wq;
+	struct wq_acct *acct = &wq->acct[w->acct];
+	struct eng_req *req;
+
+	pthread_mutex_lock(&wq->lock);
+	for (;;) {
+		req = wq_pop(acct);
+		if (req) {
+			pthread_mutex_unlock(&wq->lock);
+			wq_run(wq, req);
+			pthread_mutex_lock(&wq->lock);
+			continue;
+		}
+		if (atomic_load(&wq->exiting))
+			break;
+		acct->nr_idle++;
+		pthread_mutex_unlock(&wq->lock);
+		bool busy = wq_spin(wq, acct);
+		pthread_mutex_lock(&wq->lock);
+		if (!busy)
+			wq_sleep(wq, acct);
+		acct->nr_idle--;
+	}
+	acct->nr_workers--;
+	pthread_mutex_unlock(&wq->lock);
+	return NULL;
+}
+
+/* Under wq->lock. Workers take no signals: those are the application's. */
+static int wq_spawn(struct eng_wq *wq, int acct_idx)
+{
+	struct eng_worker *w = calloc(1, sizeof(*w));
+	sigset_t all, old;
+	pthread_attr_t attr;
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	w->wq = wq;
+	w->acct = acct_idx;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WQ_STACK_SIZE);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&w->thread, &attr, wq_worker, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		free(w);
+		return -ret;
+	}
+	w->next = wq->workers;
+	wq->workers = w;
+	wq->acct[acct_idx].nr_workers++;
+	return 0;
+}
+
+/* Regular files and block devices are bound work; the rest may wait for
+ * a peer for ever, and must not starve them. */
+static int wq_acct_of(struct eng_req *req)
+{
+	struct stat st;
+
+	if (!req->def->needs_file || fstat(req->fd, &st))
+		return WQ_BOUND;
+	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) ? WQ_BOUND : WQ_UNBOUND;
+}
+
+void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
+{
+	struct wq_acct *acct = &wq->acct[wq_acct_of(req)];
+
+	req->next = NULL;
+	pthread_mutex_lock(&wq->lock);
+	*acct->tail = req;
+	acct->tail = &req->next;
+	atomic_fetch_add_explicit(&acct->nr_queued, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+/* Once per submit batch: wake sleepers, or add workers up to the bound. */
+void eng_wq_kick(struct eng_wq *wq)
+{
+	int i;
+
+	pthread_mutex_lock(&wq->lock);
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		struct wq_acct *acct = &wq->acct[i];
+		unsigned queued = atomic_load(&acct->nr_queued);
+
+		if (!queued)
+			continue;
+		if (acct->nr_sleeping) {
+			atomic_fetch_add(&acct->futex, 1);
+			futex(&acct->futex, FUTEX_WAKE,
+			      queued < acct->nr_sleeping ? queued : acct->nr_sleeping);
+		}
+		while (queued > acct->nr_idle &&
+		       acct->nr_workers < acct->max_workers) {
+			if (wq_spawn(wq, i))
+				break;
+			queued--;
+		}
+	}
+	pthread_mutex_unlock(&wq->lock);
+}
+
+int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = events },
+		{ .fd = wq->cancel_efd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfd[1].revents)
+			return -ECANCELED;
+		if (pfd[0].revents & POLLNVAL)
+			return -EBADF;
+		return 0;
+	}
+}
+
+int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
+{
+	unsigned old[2];
+	int i;
+
+	pthread_mutex_lock(&wq->lock);
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		old[i] = wq->acct[i].max_workers;
+		if (values[i])
+			wq->acct[i].max_workers = values[i];
+		values[i] = old[i];
+	}
+	pthread_mutex_unlock(&wq->lock);
+	return 0;
+}
+
+/* Stops the pool: waiting workers give up with -ECANCELED, queued work
+ * is cancelled, and running file I/O finishes first. */
+void eng_wq_destroy(struct eng_wq *wq)
+{
+	struct eng_worker *w;
+	struct eng_req *req;
+	int i;
+
+	if (!wq)
+		return;
+	atomic_store(&wq->exiting, true);
+	eventfd_write(wq->cancel_efd, 1);
+	pthread_mutex_lock(&wq->lock);
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		atomic_fetch_add(&wq->acct[i].futex, 1);
+		futex(&wq->acct[i].futex, FUTEX_WAKE, INT_MAX);
+	}
+	pthread_mutex_unlock(&wq->lock);
+	while ((w = wq->workers)) {
+		wq->workers = w->next;
+		pthread_join(w->thread, NULL);
+		free(w);
+	}
+	for (i = 0; i < WQ_NR_ACCTS; i++)
+		while ((req = wq_pop(&wq->acct[i])))
+			wq_run(wq, req);
+	close(wq->cancel_efd);
+	pthread_mutex_destroy(&wq->lock);
+	free(wq);
+}

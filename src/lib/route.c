@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The router: where each ring lives, and why.
+ *
+ * A new ring goes to the kernel or to the engine by mode (the thread's
+ * aioring_set_mode(), else AIORING_BACKEND, else auto). In auto mode the
+ * kernel is tried first; EPERM (a seccomp filter, kernel.io_uring_disabled),
+ * ENOSYS (no io_uring, or a filter saying so) or a SIGSYS trap select the
+ * engine, and any other error is the caller's. Every later call routes by
+ * ring fd: engine rings are found in the engine's fd table (or, for a dup,
+ * by inode); everything else goes to the kernel unchanged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "aioring.h"
+#include "engine/engine.h"
+#include "kernel/syscall.h"
+#include "lib/export.h"
+#include "lib/route.h"
+#include "util/fdmap.h"
+
+static __thread int mode_override = -1;
+
+/* Kernel rings this library made, with the reason they are there. */
+static struct fdmap kernel_fds = FDMAP_INIT;
+static const char reason_kernel_auto[] =
+	"auto: the kernel allows io_uring, so the kernel runs it";
+static const char reason_kernel_forced[] = "kernel: chosen by AIORING_BACKEND=kernel";
+static const char reason_kernel_thread[] = "kernel: chosen by aioring_set_mode()";
+
+/* A trapping filter does not go away: after one SIGSYS, never probe again. */
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+static int kernel_trapped;
+
+static int env_mode(void)
+{
+	const char *v = getenv("AIORING_BACKEND");
+
+	if (!v || !*v || !strcmp(v, "auto"))
+		return AIORING_MODE_AUTO;
+	if (!strcmp(v, "kernel"))
+		return AIORING_MODE_KERNEL;
+	if (!strcmp(v, "user"))
+		return AIORING_MODE_USER;
+	return -1;
+}
+
+AIORING_EXPORT int aioring_mode(void)
+{
+	int mode = mode_override >= 0 ? mode_override : env_mode();
+
+	return mode < 0 ? AIORING_MODE_AUTO : mode;
+}
+
+AIORING_EXPORT int aioring_set_mode(int mode)
+{
+	int old = mode_override;
+
+	if (mode < -1 || mode > AIORING_MODE_USER)
+		return -EINVAL;
+	mode_override = mode;
+	return old;
+}
+
+static int kernel_setup(unsigned entries, struct io_uring_params *p,
+			int *trapped)
+{
+	int ret;
+
+	pthread_mutex_lock(&probe_lock);
+	if (kernel_trapped) {
+		*trapped = 1;
+		ret = -ENOSYS;
+	} else {
+		ret = ksys_io_uring_setup_guarded(entries, p, trapped);
+		kernel_trapped = *trapped;
+	}
+	pthread_mutex_unlock(&probe_lock);
+	return ret;
+}
+
+static void fallback_reason(char *buf, size_t len, int err, int trapped)
+{
+	if (trapped)
+		snprintf(buf, len, "auto: io_uring_setup was trapped with SIGSYS "
+			 "(a seccomp filter), so the engine runs it");
+	else if (err == -EPERM)
+		snprintf(buf, len, "auto: io_uring_setup failed with EPERM (a seccomp "
+			 "filter or kernel.io_uring_disabled), so the engine runs it");
+	else
+		snprintf(buf, len, "auto: io_uring_setup failed with ENOSYS (no "
+			 "io_uring in this kernel, or a filter), so the engine runs it");
+}
+
+static int setup_user(unsigned entries, struct io_uring_params *p)
+{
+	const char *why = mode_override == AIORING_MODE_USER ?
+		"user: chosen by aioring_set_mode()" :
+		"user: chosen by AIORING_BACKEND=user";
+
+	return eng_setup(entries, p, why);
+}
+
+static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
+{
+	struct io_uring_params saved = *p;
+	char why[160];
+	int trapped = 0, ret = kernel_setup(entries, p, &trapped);
+	const char *reason = reason_kernel_auto;
+
+	if (ret >= 0) {
+		if (mode == AIORING_MODE_KERNEL)
+			reason = mode_override >= 0 ? reason_kernel_thread :
+						      reason_kernel_forced;
+		if (fdmap_set(&kernel_fds, ret, (void *)reason)) {
+			close(ret);
+			return -ENOMEM;
+		}
+		return ret;
+	}
+	if (mode == AIORING_MODE_KERNEL ||
+	    !(ret == -EPERM || ret == -ENOSYS || trapped))
+		return ret;
+	*p = saved;
+	fallback_reason(why, sizeof(why), ret, trapped);
+	return eng_setup(entries, p, why);
+}
+
+int route_setup(unsigned entries, struct io_uring_params *p)
+{
+	int mode = aioring_mode();
+
+	if (!p)
+		return -EFAULT;
+	if (mode == AIORING_MODE_USER)
+		return setup_user(entries, p);
+	return setup_kernel(entries, p, mode);
+}
+
+/* The engine ring behind @fd, or NULL for a kernel one. */
+static struct eng_ctx *route_engine(int fd)
+{
+	struct eng_ctx *ctx = eng_lookup(fd);
+
+	if (ctx || fdmap_get(&kernel_fds, fd))
+		return ctx;
+	return eng_lookup_dup(fd);
+}
+
+int route_enter(int fd, unsigned to_submit, unsigned min_complete,
+		unsigned flags, const void *arg, size_t argsz)
+{
+	struct eng_ctx *ctx = NULL;
+
+	/* A registered ring index is not a descriptor; only the kernel
+	 * registers ring fds so far. */
+	if (!(flags & IORING_ENTER_REGISTERED_RING))
+		ctx = route_engine(fd);
+	if (ctx)
+		return eng_enter(ctx, to_submit, min_complete, flags, arg, argsz);
+	return ksys_io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz);
+}
+
+int route_register(int fd, unsigned opcode, const void *arg, unsigned nr_args)
+{
+	struct eng_ctx *ctx = NULL;
+
+	if (!(opcode & IORING_REGISTER_USE_REGISTERED_RING))
+		ctx = route_engine(fd);
+	if (ctx)
+		return eng_register(ctx, opcode, arg, nr_args);
+	return ksys_io_uring_register(fd, opcode, arg, nr_args);
+}
+
+void *route_mmap(int fd, size_t len, __u64 offset)
+{
+	struct eng_ctx *ctx = route_engine(fd);
+	void *p;
+	int err = 0;
+
+	if (ctx) {
+		p = eng_mmap(ctx, len, offset, &err);
+		return p ? p : (void *)(long)err;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		 fd, (off_t)offset);
+	return p == MAP_FAILED ? (void *)(long)-errno : p;
+}
+
+/* Engine ring memory belongs to the ring and goes with route_close(). */
+int route_munmap(void *addr, size_t len)
+{
+	if (eng_owns(addr))
+		return 0;
+	return munmap(addr, len) ? -errno : 0;
+}
+
+int route_close(int fd)
+{
+	struct eng_ctx *ctx = route_engine(fd);
+
+	if (ctx)
+		return eng_close(ctx, fd);
+	fdmap_set(&kernel_fds, fd, NULL);
+	return close(fd) ? -errno : 0;
+}
+
+/* --- what aioring.h offers --- */
+
+static bool fd_is_kernel_ring(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	if (fdmap_get(&kernel_fds, fd))
+		return true;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return !strcmp(link, "anon_inode:[io_uring]");
+}
+
+AIORING_EXPORT int aioring_backend_fd(int ring_fd)
+{
+	if (route_engine(ring_fd))
+		return AIORING_BACKEND_USER;
+	return fd_is_kernel_ring(ring_fd) ? AIORING_BACKEND_KERNEL : -EBADF;
+}
+
+AIORING_EXPORT int aioring_backend(const struct io_uring *ring)
+{
+	return ring ? aioring_backend_fd(ring->ring_fd) : -EBADF;
+}
+
+AIORING_EXPORT const char *aioring_backend_name(int backend)
+{
+	switch (backend) {
+	case AIORING_BACKEND_KERNEL:
+		return "kernel";
+	case AIORING_BACKEND_USER:
+		return "user";
+	default:
+		return "none";
+	}
+}
+
+AIORING_EXPORT const char *aioring_backend_reason_fd(int ring_fd)
+{
+	struct eng_ctx *ctx = route_engine(ring_fd);
+	const char *why;
+
+	if (ctx)
+		return eng_reason(ctx);
+	why = fdmap_get(&kernel_fds, ring_fd);
+	if (why)
+		return why;
+	return fd_is_kernel_ring(ring_fd) ? "kernel: a ring made outside aioring" :
+					    "not an io_uring ring";
+}
+
+AIORING_EXPORT const char *aioring_backend_reason(const struct io_uring *ring)
+{
+	return ring ? aioring_backend_reason_fd(ring->ring_fd) :
+		      "not an io_uring ring";
+}
+
+static int read_int_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int seccomp_mode(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp: %d", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+AIORING_EXPORT int aioring_probe_kernel(struct aioring_kernel_probe *out)
+{
+	struct io_uring_params p;
+	struct utsname u;
+	int ret, trapped = 0;
+
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!uname(&u))
+		snprintf(out->release, sizeof(out->release), "%s", u.release);
+	out->io_uring_disabled = read_int_file("/proc/sys/kernel/io_uring_disabled");
+	out->seccomp_mode = seccomp_mode();
+	memset(&p, 0, sizeof(p));
+	ret = kernel_setup(1, &p, &trapped);
+	if (ret >= 0)
+		close(ret);
+	out->setup_errno = ret < 0 ? -ret : 0;
+	out->sigsys = trapped;
+	return 0;
+}
