@@ -27,6 +27,10 @@
 #ifndef LIB_URING_H
 #define LIB_URING_H
 
+/* ========================================================================
+ * 1. Includes
+ * ======================================================================== */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>

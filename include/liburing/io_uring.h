@@ -7,11 +7,14 @@
  * boundary byte for byte, whichever backend runs the ring. The guard is the
  * one the kernel's <linux/io_uring.h> uses (as liburing's copy does), so that
  * a program including both gets one definition of each struct instead of a
- * redefinition error. Whichever comes first wins; ours is the newer.
+ * redefinition error. Whichever comes first wins, so <liburing.h> must come
+ * before a system <linux/io_uring.h> that is older than this one (as with
+ * liburing itself).
  */
 #ifndef LINUX_IO_URING_H
 #define LINUX_IO_URING_H
 
+#include <stddef.h>		/* offsetof, for the layout checks */
 #include <linux/types.h>
 #include <linux/time_types.h>
 
@@ -964,7 +967,6 @@ struct io_uring_query_opcode {
 #endif
 
 #ifdef IO_URING_ABI_CHECK_
-#include <stddef.h>
 #define IO_URING_ABI_OFF_(type, member, off) \
 	IO_URING_ABI_CHECK_(offsetof(struct type, member) == (off))
 

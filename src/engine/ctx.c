@@ -22,7 +22,7 @@
 			 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_NO_SQARRAY)
 #define ENG_FEATURES (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 		      IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS | \
-		      IORING_FEAT_EXT_ARG)
+		      IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP)
 #define ENG_PRIVATE_FD_MIN 100
 
 atomic_uint eng_fork_gen;
@@ -201,16 +201,7 @@ static int setup_fds(struct eng_ctx *ctx)
 
 static void ctx_free(struct eng_ctx *ctx)
 {
-	struct eng_req *req;
-
-	while ((req = ctx->req_cache)) {
-		ctx->req_cache = req->next;
-		free(req);
-	}
-	while ((req = atomic_load(&ctx->req_returned))) {
-		atomic_store(&ctx->req_returned, req->next);
-		free(req);
-	}
+	eng_req_free_all(ctx);
 	while (ctx->ovf_head) {
 		struct eng_ovf *ovf = ctx->ovf_head;
 
@@ -224,6 +215,7 @@ static void ctx_free(struct eng_ctx *ctx)
 	pthread_mutex_destroy(&ctx->submit_lock);
 	pthread_mutex_destroy(&ctx->cq_lock);
 	pthread_mutex_destroy(&ctx->rsrc_lock);
+	pthread_mutex_destroy(&ctx->defer_lock);
 	free(ctx);
 }
 
@@ -236,7 +228,9 @@ static struct eng_ctx *ctx_alloc(const char *reason)
 	pthread_mutex_init(&ctx->submit_lock, NULL);
 	pthread_mutex_init(&ctx->cq_lock, NULL);
 	pthread_mutex_init(&ctx->rsrc_lock, NULL);
+	pthread_mutex_init(&ctx->defer_lock, NULL);
 	ctx->ovf_tail = &ctx->ovf_head;
+	ctx->defer_tail = &ctx->defer_head;
 	ctx->ring_fd = ctx->drain_fd = ctx->sig_fd = -1;
 	atomic_init(&ctx->evfd, -1);
 	ctx->fork_gen = atomic_load(&eng_fork_gen);
@@ -351,10 +345,12 @@ int eng_close(struct eng_ctx *ctx, int fd)
 	if (fd != ctx->ring_fd)
 		return close(fd) ? -errno : 0;
 	ctx_unpublish(ctx);
-	if (!eng_forked(ctx))
+	if (!eng_forked(ctx)) {
 		eng_wq_destroy(ctx->wq);
-	else
+		eng_drain_cancel_all(ctx);
+	} else {
 		free(ctx->wq);
+	}
 	eng_buffers_free(ctx);
 	evfd = atomic_load(&ctx->evfd);
 	if (evfd >= 0)

@@ -45,6 +45,7 @@ struct eng_rings {
 
 struct eng_req;
 struct eng_wq;
+struct eng_defer;
 
 /* A thread asleep in eng_wait(), woken through its own eventfd. */
 struct eng_waiter {
@@ -81,6 +82,10 @@ struct eng_ctx {
 	_Atomic(struct eng_req *) req_returned; /* freed by other threads */
 	unsigned nr_batch;
 	unsigned nr_punted;		/* this batch: the pool needs a kick */
+	struct eng_req *link_head, *link_tail;	/* the chain being built */
+	unsigned link_nr;
+	uint32_t nr_submitted;		/* requests, for IOSQE_IO_DRAIN */
+	bool drain_disabled;		/* CQE_SKIP_SUCCESS was used */
 	struct io_uring_cqe batch[ENG_CQE_BATCH];
 
 	/* --- completion side: any thread, under cq_lock --- */
@@ -97,6 +102,12 @@ struct eng_ctx {
 	atomic_int signalled;
 	atomic_int evfd;		/* registered eventfd, or -1 */
 	bool evfd_async;
+
+	/* --- IOSQE_IO_DRAIN (drain.c) --- */
+	atomic_uint nr_completed;
+	atomic_bool defer_pending;
+	pthread_mutex_t defer_lock;
+	struct eng_defer *defer_head, **defer_tail;
 
 	/* --- requests in flight, workers and resources --- */
 	atomic_uint inflight;

@@ -21,6 +21,7 @@ struct eng_rw {
 	int rw_flags;
 	int64_t pos;			/* -1: the file position */
 	size_t done;			/* bytes moved before a punt */
+	size_t total;			/* bytes asked for; -1: not summed yet */
 	struct iovec *iov;		/* the remaining iovecs */
 	int nr_iov;
 	struct iovec *iov_alloc;	/* heap copy of a long iovec array */
@@ -28,8 +29,12 @@ struct eng_rw {
 	bool fixed;			/* holds a registered-buffer ref */
 };
 
+#define ENG_REQ_F_FAIL		1u	/* failed: breaks a LINK chain */
+
 struct eng_req {
 	struct eng_req *next;		/* free list / worker queue */
+	struct eng_req *link;		/* the next request of its chain */
+	uint32_t flags;			/* ENG_REQ_F_* */
 	struct eng_ctx *ctx;
 	const struct eng_opdef *def;
 	uint64_t user_data;
@@ -53,8 +58,12 @@ struct eng_opdef {
 	const char *name;
 	int (*prep)(struct eng_req *req, const struct io_uring_sqe *sqe);
 	int (*issue)(struct eng_req *req, unsigned issue_flags);
+	/* optional: make the request independent of the application's
+	 * memory before it goes to a worker (FEAT_SUBMIT_STABLE) */
+	int (*prep_async)(struct eng_req *req);
 	void (*cleanup)(struct eng_req *req);	/* optional */
 	bool needs_file;
+	bool ioprio;			/* takes sqe->ioprio */
 };
 
 /* opdef.c: the op table; NULL for opcodes the engine does not implement */
@@ -67,10 +76,19 @@ static inline void eng_req_set_res(struct eng_req *req, int32_t res,
 	req->cflags = cflags;
 }
 
-/* submit.c */
-void eng_req_complete(struct eng_req *req, bool from_worker);
+/* req.c */
+struct eng_req *eng_req_alloc(struct eng_ctx *ctx);
+void eng_req_free_all(struct eng_ctx *ctx);
+void eng_req_run(struct eng_req *req, bool in_worker);
+void eng_req_run_blocking(struct eng_req *req, bool cancelled);
+struct eng_req *eng_req_done(struct eng_req *req, bool in_worker);
 /* Gives the punted request its own reference to its file. */
 int eng_req_own_file(struct eng_req *req);
+
+/* drain.c */
+bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, unsigned nr);
+void eng_drain_flush(struct eng_ctx *ctx, bool in_worker);
+void eng_drain_cancel_all(struct eng_ctx *ctx);
 
 /* wq.c: the bounded worker pool */
 struct eng_wq *eng_wq_create(struct eng_ctx *ctx);
@@ -91,6 +109,7 @@ int eng_rw_fixed_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_read_issue(struct eng_req *req, unsigned issue_flags);
 int eng_write_issue(struct eng_req *req, unsigned issue_flags);
 void eng_rw_cleanup(struct eng_req *req);
+int eng_rw_prep_async(struct eng_req *req);
 int eng_fsync_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_fsync_issue(struct eng_req *req, unsigned issue_flags);
 

@@ -17,6 +17,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 #include "engine/req.h"
+#include "util/ucopy.h"
 
 #define ENG_UIO_MAXIOV 1024
 #define ENG_RWF_USER_NOWAIT 0x8	/* RWF_NOWAIT */
@@ -61,6 +62,7 @@ int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	rw->fast_iov[0].iov_len = rw->len;
 	rw->iov = rw->fast_iov;
 	rw->nr_iov = 1;
+	rw->total = rw->len;
 	return ret;
 }
 
@@ -80,6 +82,7 @@ int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	rw->iov = (struct iovec *)(uintptr_t)rw->addr;
 	rw->nr_iov = (int)rw->len;
+	rw->total = (size_t)-1;		/* summed once readable */
 	return 0;
 }
 
@@ -106,11 +109,27 @@ void eng_rw_cleanup(struct eng_req *req)
 	}
 }
 
-/* Copies an application iovec array so the request survives the submit
- * call (FEAT_SUBMIT_STABLE). Safe: the inline try proved it readable. */
+/* The bytes the request asks for, once its iovecs are known readable. */
+static void rw_count_total(struct eng_rw *rw)
+{
+	int i;
+
+	if (rw->total != (size_t)-1)
+		return;
+	rw->total = 0;
+	for (i = 0; i < rw->nr_iov; i++)
+		rw->total += rw->iov[i].iov_len;
+}
+
+/*
+ * Copies an application iovec array so the request survives the submit
+ * call (FEAT_SUBMIT_STABLE). The copy checks the pointer as the kernel
+ * would, for IOSQE_ASYNC requests that never had an inline try.
+ */
 static int rw_stabilise(struct eng_rw *rw)
 {
 	struct iovec *dst = rw->fast_iov;
+	int ret;
 
 	if (rw->iov == rw->fast_iov || rw->iov == rw->iov_alloc)
 		return 0;
@@ -120,9 +139,17 @@ static int rw_stabilise(struct eng_rw *rw)
 			return -ENOMEM;
 		rw->iov_alloc = dst;
 	}
-	memcpy(dst, rw->iov, sizeof(*dst) * (size_t)rw->nr_iov);
+	ret = ucopy(dst, rw->iov, sizeof(*dst) * (size_t)rw->nr_iov);
+	if (ret)
+		return ret;
 	rw->iov = dst;
+	rw_count_total(rw);
 	return 0;
+}
+
+int eng_rw_prep_async(struct eng_req *req)
+{
+	return rw_stabilise(&req->rw);
 }
 
 /* Skips @n bytes of the (stable) iovecs after a partial transfer. */
@@ -196,17 +223,16 @@ static int rw_finish(struct eng_req *req, ssize_t ret)
 		ret = (ssize_t)rw->done;	/* report what did move */
 	else if (ret >= 0)
 		ret += (ssize_t)rw->done;
+	/* A short transfer breaks an IOSQE_IO_LINK chain, as in the kernel. */
+	if (ret >= 0) {
+		rw_count_total(rw);
+		if ((size_t)ret < rw->total)
+			req->flags |= ENG_REQ_F_FAIL;
+	}
 	if (ret > INT_MAX)
 		ret = INT_MAX;
 	eng_req_set_res(req, (int32_t)ret, 0);
 	return ENG_ISSUE_DONE;
-}
-
-static int rw_punt(struct eng_req *req)
-{
-	int ret = rw_stabilise(&req->rw);
-
-	return ret ? rw_finish(req, ret) : -EAGAIN;
 }
 
 static int rw_issue_nonblock(struct eng_req *req, bool write)
@@ -216,10 +242,10 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	ssize_t ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
 
 	if (ret == -EAGAIN)
-		return user_nowait ? rw_finish(req, ret) : rw_punt(req);
+		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {
 		if (!rw_in_memory(req->fd))
-			return rw_punt(req);
+			return -EAGAIN;
 		return rw_finish(req, rw_syscall(req, write, rw->rw_flags));
 	}
 	if (ret <= 0 || user_nowait)

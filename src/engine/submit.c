@@ -1,108 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The submission side of io_uring_enter(): SQEs are consumed in order,
- * each prepared (validated and copied: FEAT_SUBMIT_STABLE) and issued on
- * the spot without blocking. Whatever completes is gathered into one batch
- * of CQEs; whatever would block is punted to the worker pool, which is
- * woken once for the whole batch.
+ * The submission side of io_uring_enter(): SQEs are consumed in order, each
+ * prepared (validated and copied: FEAT_SUBMIT_STABLE), linked into its
+ * chain, and run on the spot without blocking (req.c). Whatever completes
+ * is gathered into one batch of CQEs; whatever would block is punted to the
+ * worker pool, which is woken once for the whole batch.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
-#include <unistd.h>
 #include "engine/req.h"
 
-/* The SQE flags the engine honours so far; the others give -EINVAL. */
-#define ENG_SQE_FLAGS 0u
-
-/* Our private descriptors stay out of the way of the application's
- * lowest-free-number expectations. */
-#define ENG_PRIVATE_FD_MIN 100
-
-static struct eng_req *req_alloc(struct eng_ctx *ctx)
-{
-	struct eng_req *req = ctx->req_cache;
-
-	if (!req) {
-		/* Acquire pairs with the release in req_free_remote(). */
-		req = atomic_exchange_explicit(&ctx->req_returned, NULL,
-					       memory_order_acquire);
-		if (!req)
-			return malloc(sizeof(*req));
-	}
-	ctx->req_cache = req->next;
-	return req;
-}
-
-static void req_free_local(struct eng_ctx *ctx, struct eng_req *req)
-{
-	req->next = ctx->req_cache;
-	ctx->req_cache = req;
-}
-
-/* Any thread: hands the request back to the submitter's cache. */
-static void req_free_remote(struct eng_ctx *ctx, struct eng_req *req)
-{
-	struct eng_req *head = atomic_load_explicit(&ctx->req_returned,
-						    memory_order_relaxed);
-
-	do {
-		req->next = head;
-	} while (!atomic_compare_exchange_weak_explicit(&ctx->req_returned,
-			&head, req, memory_order_release, memory_order_relaxed));
-}
-
-void eng_req_complete(struct eng_req *req, bool from_worker)
-{
-	struct eng_ctx *ctx = req->ctx;
-
-	if (req->def && req->def->cleanup)
-		req->def->cleanup(req);
-	if (req->own_fd)
-		close(req->fd);
-	if (from_worker) {
-		eng_post_cqe(ctx, req->user_data, req->res, req->cflags, true);
-		req_free_remote(ctx, req);
-		atomic_fetch_sub_explicit(&ctx->inflight, 1, memory_order_release);
-		return;
-	}
-	if (ctx->nr_batch == ENG_CQE_BATCH)
-		eng_post_batch(ctx);
-	ctx->batch[ctx->nr_batch++] = (struct io_uring_cqe){
-		.user_data = req->user_data, .res = req->res, .flags = req->cflags,
-	};
-	req_free_local(ctx, req);
-}
-
-int eng_req_own_file(struct eng_req *req)
-{
-	int fd;
-
-	if (!req->def->needs_file || req->own_fd)
-		return 0;
-	fd = fcntl(req->fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
-	if (fd < 0 && errno == EINVAL)
-		fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	req->fd = fd;
-	req->own_fd = true;
-	return 0;
-}
-
-static void req_punt(struct eng_ctx *ctx, struct eng_req *req)
-{
-	int ret = eng_req_own_file(req);
-
-	if (ret) {
-		eng_req_set_res(req, ret, 0);
-		eng_req_complete(req, false);
-		return;
-	}
-	atomic_fetch_add_explicit(&ctx->inflight, 1, memory_order_relaxed);
-	eng_wq_enqueue(ctx->wq, req);
-	ctx->nr_punted++;
-}
+#define ENG_SQE_FLAGS (IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
+		       IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_DRAIN)
+#define ENG_LINK_FLAGS (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
 /* As the kernel's io_init_req(): the checks every op shares, then prep. */
 static int req_init(struct eng_ctx *ctx, struct eng_req *req,
@@ -110,6 +19,8 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 {
 	req->ctx = ctx;
 	req->def = NULL;
+	req->link = NULL;
+	req->flags = 0;
 	req->user_data = sqe->user_data;
 	req->opcode = sqe->opcode;
 	req->sqe_flags = sqe->flags;
@@ -123,15 +34,78 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 		return -EINVAL;
 	if (sqe->flags & ~ENG_SQE_FLAGS)
 		return -EINVAL;
+	if (sqe->flags & IOSQE_CQE_SKIP_SUCCESS)
+		ctx->drain_disabled = true;
+	if ((sqe->flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
+		return -EOPNOTSUPP;
+	if (sqe->ioprio && !req->def->ioprio)
+		return -EINVAL;
 	if (sqe->personality)
 		return -EINVAL;		/* no personalities registered */
 	return req->def->prep(req, sqe);
 }
 
+/*
+ * A request that failed its checks. Outside a chain it completes with the
+ * error and, without SUBMIT_ALL, ends the submission. Inside a chain, as in
+ * the kernel, the chain is still assembled, its head is marked failed
+ * (-ECANCELED), and the whole chain is failed once it is complete.
+ */
+static bool submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
+{
+	const struct eng_opdef *def = req->def;
+
+	/* prep may have taken resources: cleanup gives them back */
+	req->def = def && def->cleanup ? def : NULL;
+	eng_req_set_res(req, err, 0);
+	req->flags |= ENG_REQ_F_FAIL;
+	if (ctx->link_head && !(ctx->link_head->flags & ENG_REQ_F_FAIL)) {
+		eng_req_set_res(ctx->link_head, -ECANCELED, 0);
+		ctx->link_head->flags |= ENG_REQ_F_FAIL;
+	}
+	return false;
+}
+
+/* Runs a request or a whole chain, unless a drain holds it back. */
+static void submit_queue(struct eng_ctx *ctx, struct eng_req *head, unsigned nr)
+{
+	if (!eng_drain_defer(ctx, head, nr))
+		eng_req_run(head, false);
+}
+
+/* Closes the open chain and queues it. */
+static void submit_chain_end(struct eng_ctx *ctx)
+{
+	struct eng_req *head = ctx->link_head;
+
+	ctx->link_head = NULL;
+	submit_queue(ctx, head, ctx->link_nr);
+}
+
+/* Adds @req to the open chain, or queues it (and a chain it closes). */
+static void submit_link(struct eng_ctx *ctx, struct eng_req *req)
+{
+	if (ctx->link_head) {
+		ctx->link_tail->link = req;
+		ctx->link_tail = req;
+		ctx->link_nr++;
+		if (!(req->sqe_flags & ENG_LINK_FLAGS))
+			submit_chain_end(ctx);
+		return;
+	}
+	if (req->sqe_flags & ENG_LINK_FLAGS) {
+		ctx->link_head = ctx->link_tail = req;
+		ctx->link_nr = 1;
+		return;
+	}
+	submit_queue(ctx, req, 1);
+}
+
 /* Returns false if submission must stop after this SQE. */
 static bool submit_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
 {
-	struct eng_req *req = req_alloc(ctx);
+	struct eng_req *req = eng_req_alloc(ctx);
+	bool go_on = true;
 	int ret;
 
 	if (!req) {
@@ -140,20 +114,13 @@ static bool submit_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
 	}
 	ret = req_init(ctx, req, sqe);
 	if (ret) {
-		const struct eng_opdef *def = req->def;
-
-		/* prep may have taken resources: cleanup gives them back */
-		req->def = def && def->cleanup ? def : NULL;
-		eng_req_set_res(req, ret, 0);
-		eng_req_complete(req, false);
-		return ctx->setup_flags & IORING_SETUP_SUBMIT_ALL;
+		go_on = submit_fail(ctx, req, ret);
+		/* mid-chain, assembly goes on (the kernel's rule) */
+		if (req->sqe_flags & ENG_LINK_FLAGS && ctx->link_head)
+			go_on = true;
 	}
-	ret = req->def->issue(req, ENG_ISSUE_NONBLOCK);
-	if (ret == -EAGAIN)
-		req_punt(ctx, req);
-	else
-		eng_req_complete(req, false);
-	return true;
+	submit_link(ctx, req);
+	return go_on || (ctx->setup_flags & IORING_SETUP_SUBMIT_ALL);
 }
 
 /* The next SQE, or NULL for an index out of range (counted as dropped). */
@@ -194,6 +161,9 @@ int eng_submit(struct eng_ctx *ctx, unsigned to_submit)
 		if (!submit_sqe(ctx, sqe))
 			break;
 	}
+	/* A chain left open at the end of a submission runs as it is. */
+	if (ctx->link_head)
+		submit_chain_end(ctx);
 	/* Release: we are done reading those SQEs before the application may
 	 * reuse their slots. */
 	__atomic_store_n(&ctx->rings->sq.head, ctx->cached_sq_head,

@@ -113,13 +113,7 @@ static struct eng_req *wq_pop(struct wq_acct *acct)
 
 static void wq_run(struct eng_wq *wq, struct eng_req *req)
 {
-	int ret = -ECANCELED;
-
-	if (!atomic_load(&wq->exiting))
-		ret = req->def->issue(req, 0);
-	if (ret != ENG_ISSUE_DONE)
-		eng_req_set_res(req, ret, 0);
-	eng_req_complete(req, true);
+	eng_req_run_blocking(req, atomic_load(&wq->exiting));
 }
 
 static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)

@@ -22,6 +22,23 @@ _Static_assert(INT_FLAG_REG_RING == IORING_ENTER_REGISTERED_RING,
 _Static_assert(INT_FLAG_NO_IOWAIT == IORING_ENTER_NO_IOWAIT,
 	       "int_flags bit must be the enter flag it stands for");
 
+/*
+ * Whether waits on this ring count as iowait. The choice travels in
+ * int_flags into every enter (see ring_enter()); only kernels that know
+ * IORING_ENTER_NO_IOWAIT get it.
+ */
+AIORING_EXPORT int io_uring_set_iowait(struct io_uring *ring,
+				       bool enable_iowait)
+{
+	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
+		return -EOPNOTSUPP;
+	if (enable_iowait)
+		ring->int_flags &= (__u8)~INT_FLAG_NO_IOWAIT;
+	else
+		ring->int_flags |= INT_FLAG_NO_IOWAIT;
+	return 0;
+}
+
 /* One wait: what to submit, how many CQEs to wait for, and how. */
 struct get_data {
 	unsigned submit;
@@ -114,7 +131,9 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		int ret = __io_uring_peek_cqe(ring, &cqe, &avail);
 
 		if (ret) {
-			err = err ? err : ret;
+			/* Our own TIMEOUT fired (no EXT_ARG): that is the
+			 * answer, even over a count of SQEs submitted. */
+			err = err < 0 ? err : ret;
 			break;
 		}
 		if (!cqe && !d->wait_nr && !d->submit) {

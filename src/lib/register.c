@@ -2,7 +2,7 @@
 /*
  * io_uring_register() and its liburing wrappers: resources (buffers,
  * files), notifications, the io-wq, registered ring fds, provided buffer
- * rings, and the rest of liburing 2.15's register family, plus the probes.
+ * rings, and the rest of liburing 2.15's register family.
  *
  * Each wrapper builds the kernel's argument and calls front_register(),
  * which, once the ring's own fd is registered (IORING_FEAT_REG_REG_RING),
@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include "liburing.h"
@@ -260,6 +259,12 @@ AIORING_EXPORT int io_uring_register_restrictions(struct io_uring *ring,
 	return reg_zero(ring, IORING_REGISTER_RESTRICTIONS, res, nr_res);
 }
 
+/* Starts a ring made with IORING_SETUP_R_DISABLED (after restrictions). */
+AIORING_EXPORT int io_uring_enable_rings(struct io_uring *ring)
+{
+	return front_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+}
+
 /* --- io-wq --------------------------------------------------------------- */
 
 AIORING_EXPORT int io_uring_register_iowq_aff(struct io_uring *ring,
@@ -328,6 +333,20 @@ AIORING_EXPORT int io_uring_unregister_ring_fd(struct io_uring *ring)
 	ring->enter_ring_fd = ring->ring_fd;
 	ring->int_flags &= (__u8)~(INT_FLAG_REG_RING | INT_FLAG_REG_REG_RING);
 	return ret;
+}
+
+/* Leaves the ring usable through its registered index only. */
+AIORING_EXPORT int io_uring_close_ring_fd(struct io_uring *ring)
+{
+	if (!(ring->features & IORING_FEAT_REG_REG_RING))
+		return -EOPNOTSUPP;
+	if (!(ring->int_flags & INT_FLAG_REG_RING))
+		return -EINVAL;
+	if (ring->ring_fd == -1)
+		return -EBADF;
+	route_close(ring->ring_fd);
+	ring->ring_fd = -1;
+	return 1;
 }
 
 /* --- provided buffer rings ----------------------------------------------- */
@@ -502,41 +521,4 @@ AIORING_EXPORT int io_uring_register_bpf_filter(struct io_uring *ring,
 AIORING_EXPORT int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf)
 {
 	return route_register(-1, IORING_REGISTER_BPF_FILTER, bpf, 1);
-}
-
-/* --- probes -------------------------------------------------------------- */
-
-/* Room for every opcode a __u8 can name. */
-#define PROBE_OPS 256
-
-AIORING_EXPORT struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring)
-{
-	struct io_uring_probe *probe;
-
-	probe = calloc(1, sizeof(*probe) +
-			  PROBE_OPS * sizeof(struct io_uring_probe_op));
-	if (!probe)
-		return NULL;
-	if (io_uring_register_probe(ring, probe, PROBE_OPS) >= 0)
-		return probe;
-	free(probe);
-	return NULL;
-}
-
-/* What a ring of this thread's mode would support. */
-AIORING_EXPORT struct io_uring_probe *io_uring_get_probe(void)
-{
-	struct io_uring_probe *probe;
-	struct io_uring ring;
-
-	if (io_uring_queue_init(2, &ring, 0) < 0)
-		return NULL;
-	probe = io_uring_get_probe_ring(&ring);
-	io_uring_queue_exit(&ring);
-	return probe;
-}
-
-AIORING_EXPORT void io_uring_free_probe(struct io_uring_probe *probe)
-{
-	free(probe);
 }

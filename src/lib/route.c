@@ -116,6 +116,9 @@ static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 	const char *reason = reason_kernel_auto;
 
 	if (ret >= 0) {
+		/* REGISTERED_FD_ONLY gives a registered index, not an fd. */
+		if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY)
+			return ret;
 		if (mode == AIORING_MODE_KERNEL)
 			reason = mode_override >= 0 ? reason_kernel_thread :
 						      reason_kernel_forced;

@@ -22,17 +22,21 @@
 #define KERN_MAX_ENTRIES	32768
 #define KERN_MAX_CQ_ENTRIES	(2 * KERN_MAX_ENTRIES)
 #define HUGE_PAGE_SIZE		(2UL << 20)
+
+/* SMP_CACHE_BYTES of the kernel's ring layout. */
+#if defined(__s390x__)
+#define KCACHE_LINE		256
+#elif defined(__powerpc64__)
+#define KCACHE_LINE		128
+#else
+#define KCACHE_LINE		64
+#endif
 /*
- * The kernel's ring header (struct io_rings: SQ and CQ head/tail on their
- * own cache lines, then the masks and flags) is three cache lines. NO_MMAP
- * memory is sized for cache lines of up to 256 bytes, to be safe anywhere;
- * memlock is estimated for the kernels that charged it (before 5.12),
- * which are 64-byte-line x86 and arm64 in practice.
+ * The kernel's ring header (struct io_rings) is at most three cache lines:
+ * SQ and CQ head/tail on lines of their own, then masks and flags. Only
+ * used to size memory, so an upper bound is what is wanted.
  */
-#define KRING_HDR_MAX		768
-#define KRING_ALIGN_MAX		256
-#define KRING_HDR_64		192
-#define KRING_ALIGN_64		64
+#define KRING_HDR		(3 * KCACHE_LINE)
 
 static size_t page_size(void)
 {
@@ -65,16 +69,26 @@ static size_t cqe_size(unsigned flags)
 	return (flags & IORING_SETUP_CQE32) ? 32 : 16;
 }
 
-/* The kernel's ring memory: header and CQEs, then the SQ index array. */
-static size_t kring_bytes(unsigned flags, unsigned sq, unsigned cq,
-			  size_t hdr, size_t align)
+/*
+ * Where the kernel's rings_size() puts the SQ array: after the CQEs (the
+ * whole ring doubled for CQE32), cache-line aligned. Offsets are from the
+ * start of the ring memory, where the CQEs start at @cqes_off.
+ */
+static size_t kernel_sq_array_off(unsigned flags, size_t cqes_off,
+				  unsigned cq_entries)
 {
-	size_t rings = hdr + (size_t)cq * 16;
+	size_t off = cqes_off + (size_t)cq_entries * 16;
 
-	/* The kernel doubles its whole ring size for 32-byte CQEs. */
 	if (flags & IORING_SETUP_CQE32)
-		rings *= 2;
-	rings = align_up(rings, align);
+		off *= 2;
+	return align_up(off, KCACHE_LINE);
+}
+
+/* The kernel's ring memory, at most: header, CQEs, the SQ array. */
+static size_t kring_bytes(unsigned flags, unsigned sq, unsigned cq)
+{
+	size_t rings = kernel_sq_array_off(flags, KRING_HDR, cq);
+
 	if (!(flags & IORING_SETUP_NO_SQARRAY))
 		rings += (size_t)sq * sizeof(unsigned);
 	return rings;
@@ -266,7 +280,7 @@ static ssize_t nommap_size(unsigned entries, const struct io_uring_params *p,
 	if (ret)
 		return ret;
 	*sqes_mem = align_up(sq * sqe_size(p->flags), pg);
-	rings = kring_bytes(p->flags, sq, cq, KRING_HDR_MAX, KRING_ALIGN_MAX);
+	rings = kring_bytes(p->flags, sq, cq);
 	return (ssize_t)align_up(*sqes_mem + rings, pg);
 }
 
@@ -409,20 +423,6 @@ AIORING_EXPORT void io_uring_queue_exit(struct io_uring *ring)
 		route_close(ring->ring_fd);
 }
 
-/* Leaves the ring usable through its registered index only. */
-AIORING_EXPORT int io_uring_close_ring_fd(struct io_uring *ring)
-{
-	if (!(ring->features & IORING_FEAT_REG_REG_RING))
-		return -EOPNOTSUPP;
-	if (!(ring->int_flags & INT_FLAG_REG_RING))
-		return -EINVAL;
-	if (ring->ring_fd == -1)
-		return -EBADF;
-	route_close(ring->ring_fd);
-	ring->ring_fd = -1;
-	return 1;
-}
-
 static int dontfork(void *addr, size_t len)
 {
 	if (!addr || !len)
@@ -446,24 +446,38 @@ AIORING_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 	return ret;
 }
 
-/* --- living rings -------------------------------------------------------- */
+/* --- resizing ------------------------------------------------------------ */
 
-AIORING_EXPORT int io_uring_enable_rings(struct io_uring *ring)
+/*
+ * A resize does not report sq_off.array (the kernel fills it only at
+ * setup), yet the new SQ array must be filled. Its place follows from the
+ * kernel's layout; that the current ring obeys the same rule is checked
+ * first, so a kernel that lays rings out differently gets -EOPNOTSUPP
+ * before anything changes.
+ */
+static int resize_layout_ok(const struct io_uring *ring)
 {
-	return front_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+	size_t cqes_off, array_off;
+
+	if (ring->flags & IORING_SETUP_NO_SQARRAY)
+		return 1;
+	cqes_off = (size_t)((char *)ring->cq.cqes - (char *)ring->cq.ring_ptr);
+	array_off = (size_t)((char *)ring->sq.array - (char *)ring->sq.ring_ptr);
+	return array_off == kernel_sq_array_off(ring->flags, cqes_off,
+						ring->cq.ring_entries);
 }
 
-/* Waits on this ring stop counting as iowait, where the kernel can say so. */
-AIORING_EXPORT int io_uring_set_iowait(struct io_uring *ring,
-				       bool enable_iowait)
+/* Maps the resized ring of @p into @sq and @cq. */
+static int map_resized(struct io_uring *ring, struct io_uring_params *p,
+		       struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
-	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
-		return -EOPNOTSUPP;
-	if (enable_iowait)
-		ring->int_flags &= (__u8)~INT_FLAG_NO_IOWAIT;
-	else
-		ring->int_flags |= INT_FLAG_NO_IOWAIT;
-	return 0;
+	if (!(ring->flags & IORING_SETUP_NO_SQARRAY) && !p->sq_off.array)
+		p->sq_off.array = (__u32)kernel_sq_array_off(ring->flags,
+							     p->cq_off.cqes,
+							     p->cq_entries);
+	memset(sq, 0, sizeof(*sq));
+	memset(cq, 0, sizeof(*cq));
+	return map_rings(ring->ring_fd, p, ring->flags, ring->features, sq, cq);
 }
 
 /*
@@ -484,16 +498,17 @@ AIORING_EXPORT int io_uring_resize_rings(struct io_uring *ring,
 		return -EINVAL;
 	if (ring->ring_fd < 0)
 		return -EBADF;
+	/* Only DEFER_TASKRUN rings resize; let the backend refuse others. */
+	if ((ring->flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    !resize_layout_ok(ring))
+		return -EOPNOTSUPP;
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	front_flush_sq(ring);
 	ret = front_register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
 	if (ret < 0)
 		return ret;
-	memset(&sq, 0, sizeof(sq));
-	memset(&cq, 0, sizeof(cq));
-	ret = map_rings(ring->ring_fd, p, ring->flags, ring->features, &sq,
-			&cq);
+	ret = map_resized(ring, p, &sq, &cq);
 	if (ret)
 		return ret;
 	sq.sqe_head = ring->sq.sqe_head;
@@ -513,7 +528,7 @@ static size_t mlock_bytes(const struct io_uring_params *p, unsigned sq,
 {
 	size_t pg = page_size(), rings, sqes, pages;
 
-	rings = kring_bytes(p->flags, sq, cq, KRING_HDR_64, KRING_ALIGN_64);
+	rings = kring_bytes(p->flags, sq, cq);
 	sqes = (size_t)sq * sqe_size(p->flags);
 	pages = roundup_pow2((unsigned)((rings + pg - 1) / pg));
 	pages += roundup_pow2((unsigned)((sqes + pg - 1) / pg));

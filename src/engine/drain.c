@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IOSQE_IO_DRAIN: a drained request starts only when every request
+ * submitted before it has completed, and requests submitted after it wait
+ * behind it. Requests are counted, not CQEs, and each waits on the defer
+ * list with the number of requests submitted before it.
+ *
+ * As in the kernel, a ring that has seen IOSQE_CQE_SKIP_SUCCESS refuses
+ * IOSQE_IO_DRAIN with -EOPNOTSUPP.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include "engine/req.h"
+
+struct eng_defer {
+	struct eng_defer *next;
+	struct eng_req *req;
+	uint32_t seq;			/* requests submitted before it */
+};
+
+/* Under defer_lock: the entries whose turn has come, in order. */
+static struct eng_defer *drain_take_ready(struct eng_ctx *ctx)
+{
+	uint32_t done = atomic_load_explicit(&ctx->nr_completed,
+					     memory_order_acquire);
+	struct eng_defer *ready = NULL, **tail = &ready, *de;
+
+	while ((de = ctx->defer_head) && (int32_t)(done - de->seq) >= 0) {
+		ctx->defer_head = de->next;
+		*tail = de;
+		tail = &de->next;
+	}
+	*tail = NULL;
+	if (!ctx->defer_head)
+		ctx->defer_tail = &ctx->defer_head;
+	return ready;
+}
+
+static void drain_run(struct eng_defer *de, bool in_worker)
+{
+	struct eng_defer *next;
+
+	for (; de; de = next) {
+		next = de->next;
+		eng_req_run(de->req, in_worker);
+		free(de);
+	}
+}
+
+/*
+ * After a completion: starts whatever was waiting for it. What it starts
+ * may complete at once and free the next: the outermost call on a thread
+ * loops, the nested ones return, so a cascade costs no stack.
+ */
+void eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
+{
+	static __thread bool flushing;
+	struct eng_defer *ready;
+
+	if (flushing ||
+	    !atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
+		return;
+	flushing = true;
+	for (;;) {
+		pthread_mutex_lock(&ctx->defer_lock);
+		ready = drain_take_ready(ctx);
+		atomic_store_explicit(&ctx->defer_pending, ctx->defer_head != NULL,
+				      memory_order_release);
+		pthread_mutex_unlock(&ctx->defer_lock);
+		if (!ready)
+			break;
+		drain_run(ready, in_worker);
+	}
+	flushing = false;
+}
+
+/*
+ * On the submitter, for a request (or chain head) about to run. Returns
+ * true if it was deferred instead; @nr is the number of requests it
+ * stands for (a chain counts all its members).
+ */
+bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, unsigned nr)
+{
+	uint32_t seq = ctx->nr_submitted;
+	struct eng_defer *de;
+
+	ctx->nr_submitted += nr;
+	if (!(req->sqe_flags & IOSQE_IO_DRAIN) &&
+	    !atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
+		return false;
+	de = malloc(sizeof(*de));
+	if (!de) {
+		eng_req_set_res(req, -ENOMEM, 0);
+		req->flags |= ENG_REQ_F_FAIL;
+		return false;
+	}
+	de->req = req;
+	de->seq = seq;
+	de->next = NULL;
+	pthread_mutex_lock(&ctx->defer_lock);
+	*ctx->defer_tail = de;
+	ctx->defer_tail = &de->next;
+	atomic_store_explicit(&ctx->defer_pending, true, memory_order_release);
+	pthread_mutex_unlock(&ctx->defer_lock);
+	/* Everything before it may be done already. */
+	eng_drain_flush(ctx, false);
+	return true;
+}
+
+/* Teardown: what never got its turn completes as cancelled. */
+void eng_drain_cancel_all(struct eng_ctx *ctx)
+{
+	struct eng_defer *de;
+
+	pthread_mutex_lock(&ctx->defer_lock);
+	de = ctx->defer_head;
+	ctx->defer_head = NULL;
+	ctx->defer_tail = &ctx->defer_head;
+	atomic_store(&ctx->defer_pending, false);
+	pthread_mutex_unlock(&ctx->defer_lock);
+	for (struct eng_defer *d = de; d; d = d->next) {
+		eng_req_set_res(d->req, -ECANCELED, 0);
+		d->req->flags |= ENG_REQ_F_FAIL;
+	}
+	drain_run(de, true);
+}

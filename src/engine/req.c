@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A request from issue to completion: running it (inline first, or in a
+ * worker), punting it, completing it, and advancing or failing its link
+ * chain. Runs on the submitter and on workers alike.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "engine/req.h"
+
+/* Our private descriptors stay out of the way of the application's
+ * lowest-free-number expectations. */
+#define ENG_PRIVATE_FD_MIN 100
+
+struct eng_req *eng_req_alloc(struct eng_ctx *ctx)
+{
+	struct eng_req *req = ctx->req_cache;
+
+	if (!req) {
+		/* Acquire pairs with the release in req_free_remote(). */
+		req = atomic_exchange_explicit(&ctx->req_returned, NULL,
+					       memory_order_acquire);
+		if (!req)
+			return malloc(sizeof(*req));
+	}
+	ctx->req_cache = req->next;
+	return req;
+}
+
+/* Any thread: hands the request back to the submitter's cache. */
+static void req_free_remote(struct eng_ctx *ctx, struct eng_req *req)
+{
+	struct eng_req *head = atomic_load_explicit(&ctx->req_returned,
+						    memory_order_relaxed);
+
+	do {
+		req->next = head;
+	} while (!atomic_compare_exchange_weak_explicit(&ctx->req_returned,
+			&head, req, memory_order_release, memory_order_relaxed));
+}
+
+static void req_free(struct eng_req *req, bool in_worker)
+{
+	struct eng_ctx *ctx = req->ctx;
+
+	if (in_worker) {
+		req_free_remote(ctx, req);
+		return;
+	}
+	req->next = ctx->req_cache;
+	ctx->req_cache = req;
+}
+
+static bool req_failed(const struct eng_req *req)
+{
+	return req->res < 0 || (req->flags & ENG_REQ_F_FAIL);
+}
+
+/* Posts the CQE (unless CQE_SKIP_SUCCESS hides a success) and frees. */
+static void req_post(struct eng_req *req, bool in_worker)
+{
+	struct eng_ctx *ctx = req->ctx;
+
+	if (req->def && req->def->cleanup)
+		req->def->cleanup(req);
+	if (req->own_fd)
+		close(req->fd);
+	if ((req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) && !req_failed(req)) {
+		/* no CQE */
+	} else if (in_worker) {
+		eng_post_cqe(ctx, req->user_data, req->res, req->cflags, true);
+	} else {
+		if (ctx->nr_batch == ENG_CQE_BATCH)
+			eng_post_batch(ctx);
+		ctx->batch[ctx->nr_batch++] = (struct io_uring_cqe){
+			.user_data = req->user_data, .res = req->res,
+			.flags = req->cflags,
+		};
+	}
+	req_free(req, in_worker);
+	/* Release: its effects happen before a drained request starts. */
+	atomic_fetch_add_explicit(&ctx->nr_completed, 1, memory_order_release);
+	eng_drain_flush(ctx, in_worker);
+}
+
+/* The rest of a broken chain: -ECANCELED, or the error it failed with. */
+static void req_fail_links(struct eng_req *req, bool in_worker)
+{
+	struct eng_req *next;
+
+	for (; req; req = next) {
+		next = req->link;
+		if (!(req->flags & ENG_REQ_F_FAIL))
+			eng_req_set_res(req, -ECANCELED, 0);
+		req->flags |= ENG_REQ_F_FAIL;
+		req_post(req, in_worker);
+	}
+}
+
+/* Completes @req; returns the next link to run, if the chain goes on. */
+struct eng_req *eng_req_done(struct eng_req *req, bool in_worker)
+{
+	struct eng_req *next = req->link;
+	bool broken = req_failed(req) && !(req->sqe_flags & IOSQE_IO_HARDLINK);
+
+	req_post(req, in_worker);
+	if (next && broken) {
+		req_fail_links(next, in_worker);
+		return NULL;
+	}
+	return next;
+}
+
+int eng_req_own_file(struct eng_req *req)
+{
+	int fd;
+
+	if (!req->def->needs_file || req->own_fd)
+		return 0;
+	fd = fcntl(req->fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
+	if (fd < 0 && errno == EINVAL)
+		fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	req->fd = fd;
+	req->own_fd = true;
+	return 0;
+}
+
+/*
+ * Hands @req to a worker, with its own file reference and stable copies of
+ * whatever it reads from the application. Returns the next request to run
+ * if it could not be punted (it completed with the error instead).
+ */
+static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
+{
+	struct eng_ctx *ctx = req->ctx;
+	int ret = eng_req_own_file(req);
+
+	if (!ret && req->def->prep_async)
+		ret = req->def->prep_async(req);
+	if (ret) {
+		eng_req_set_res(req, ret, 0);
+		return eng_req_done(req, in_worker);
+	}
+	atomic_fetch_add_explicit(&ctx->inflight, 1, memory_order_relaxed);
+	eng_wq_enqueue(ctx->wq, req);
+	if (in_worker)
+		eng_wq_kick(ctx->wq);
+	else
+		ctx->nr_punted++;	/* one kick per submit batch */
+	return NULL;
+}
+
+/*
+ * Runs @req without blocking, then each link behind it as the one before
+ * completes; whatever would block goes to a worker, and its chain with it.
+ * A loop, not recursion: chains can be long.
+ */
+void eng_req_run(struct eng_req *req, bool in_worker)
+{
+	int ret;
+
+	while (req) {
+		if (req->flags & ENG_REQ_F_FAIL) {
+			req = eng_req_done(req, in_worker);
+			continue;
+		}
+		/* IOSQE_ASYNC: straight to a worker, no inline try. */
+		if (req->sqe_flags & IOSQE_ASYNC) {
+			req = req_punt(req, in_worker);
+			continue;
+		}
+		ret = req->def->issue(req, ENG_ISSUE_NONBLOCK);
+		if (ret == -EAGAIN)
+			req = req_punt(req, in_worker);
+		else
+			req = eng_req_done(req, in_worker);
+	}
+}
+
+/* A worker's turn: issue blocking, complete, go on down the chain. */
+void eng_req_run_blocking(struct eng_req *req, bool cancelled)
+{
+	struct eng_ctx *ctx = req->ctx;
+	int ret = cancelled ? -ECANCELED : req->def->issue(req, 0);
+
+	if (ret != ENG_ISSUE_DONE)
+		eng_req_set_res(req, ret, 0);
+	req = eng_req_done(req, true);
+	atomic_fetch_sub_explicit(&ctx->inflight, 1, memory_order_release);
+	if (cancelled)
+		req_fail_links(req, true);
+	else
+		eng_req_run(req, true);
+}
+
+void eng_req_free_all(struct eng_ctx *ctx)
+{
+	struct eng_req *req;
+
+	while ((req = ctx->req_cache)) {
+		ctx->req_cache = req->next;
+		free(req);
+	}
+	req = atomic_exchange(&ctx->req_returned, NULL);
+	while (req) {
+		struct eng_req *next = req->next;
+
+		free(req);
+		req = next;
+	}
+}
