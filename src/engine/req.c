@@ -197,6 +197,15 @@ void eng_req_run_blocking(struct eng_req *req, bool cancelled)
 		eng_req_run(req, true);
 }
 
+/*
+ * Completes a request whose result arrived later on another thread (the
+ * reactor, a timer), and runs its chain on there. @req->res is set.
+ */
+void eng_req_complete_async(struct eng_req *req)
+{
+	eng_req_run(eng_req_done(req, true), true);
+}
+
 void eng_req_free_all(struct eng_ctx *ctx)
 {
 	struct eng_req *req;

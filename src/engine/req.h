@@ -82,6 +82,9 @@ void eng_req_free_all(struct eng_ctx *ctx);
 void eng_req_run(struct eng_req *req, bool in_worker);
 void eng_req_run_blocking(struct eng_req *req, bool cancelled);
 struct eng_req *eng_req_done(struct eng_req *req, bool in_worker);
+/* From any thread but the submitter: completes @req (res set) and runs
+ * the rest of its chain there. */
+void eng_req_complete_async(struct eng_req *req);
 /* Gives the punted request its own reference to its file. */
 int eng_req_own_file(struct eng_req *req);
 
