@@ -216,3 +216,8 @@ void eng_drain_if_idle(struct eng_ctx *ctx)
 	    !eng_cq_ready(ctx) && !eng_has_overflow(ctx))
 		eng_drain(ctx);
 }
+
+void eng_cq_idle(struct eng_ctx *ctx)
+{
+	eng_drain_if_idle(ctx);
+}

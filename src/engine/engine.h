@@ -27,6 +27,8 @@ int eng_register(struct eng_ctx *ctx, unsigned opcode, const void *arg,
 void *eng_mmap(struct eng_ctx *ctx, size_t len, __u64 offset, int *err);
 /* True if @addr is a region that some engine ring owns. */
 bool eng_owns(const void *addr);
+/* The application found no CQE: the ring fd may stop reporting readable. */
+void eng_cq_idle(struct eng_ctx *ctx);
 /* Closes @fd; the ring goes when its own fd is closed. */
 int eng_close(struct eng_ctx *ctx, int fd);
 const char *eng_reason(struct eng_ctx *ctx);

@@ -141,6 +141,10 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 			 * if completions are stuck behind an enter. */
 			if (entered || !cq_ring_needs_enter(ring)) {
 				err = err ? err : -EAGAIN;
+				/* An event loop polls the ring fd next: let
+				 * it stop saying readable. */
+				if (!entered)
+					route_cq_empty(ring->ring_fd);
 				break;
 			}
 			need_enter = true;

@@ -205,6 +205,14 @@ int route_munmap(void *addr, size_t len)
 	return munmap(addr, len) ? -errno : 0;
 }
 
+void route_cq_empty(int fd)
+{
+	struct eng_ctx *ctx = eng_lookup(fd);
+
+	if (ctx)
+		eng_cq_idle(ctx);
+}
+
 int route_close(int fd)
 {
 	struct eng_ctx *ctx = route_engine(fd);

@@ -21,6 +21,9 @@ int route_register(int fd, unsigned opcode, const void *arg, unsigned nr_args);
  * an error pointer to test with route_is_err()/route_err(). */
 void *route_mmap(int fd, size_t len, __u64 offset);
 int route_munmap(void *addr, size_t len);
+/* The front saw the CQ empty and is not entering: an engine ring may drop
+ * its ring fd's readiness now (the kernel's ring fd is exact already). */
+void route_cq_empty(int fd);
 /* Closes a ring fd; an engine ring is torn down with its last descriptor. */
 int route_close(int fd);
 
