@@ -28,7 +28,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(SAN),tsan)
-CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
+CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
 LDFLAGS += -fsanitize=thread
 endif
 

@@ -86,6 +86,7 @@ struct eng_ctx {
 	unsigned link_nr;
 	uint32_t nr_submitted;		/* requests, for IOSQE_IO_DRAIN */
 	bool drain_disabled;		/* CQE_SKIP_SUCCESS was used */
+	bool submit_stop;		/* an SQE failed as at prep */
 	struct io_uring_cqe batch[ENG_CQE_BATCH];
 
 	/* --- completion side: any thread, under cq_lock --- */

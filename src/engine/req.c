@@ -67,6 +67,8 @@ static void req_post(struct eng_req *req, bool in_worker)
 		req->def->cleanup(req);
 	if (req->own_fd)
 		close(req->fd);
+	if ((req->flags & ENG_REQ_F_PREP_FAULT) && !in_worker)
+		ctx->submit_stop = true;	/* seen by submit_sqe() */
 	if ((req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) && !req_failed(req)) {
 		/* no CQE */
 	} else if (in_worker) {

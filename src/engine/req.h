@@ -30,6 +30,7 @@ struct eng_rw {
 };
 
 #define ENG_REQ_F_FAIL		1u	/* failed: breaks a LINK chain */
+#define ENG_REQ_F_PREP_FAULT	2u	/* failed as the kernel's prep would */
 
 struct eng_req {
 	struct eng_req *next;		/* free list / worker queue */

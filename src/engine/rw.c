@@ -235,12 +235,36 @@ static int rw_finish(struct eng_req *req, ssize_t ret)
 	return ENG_ISSUE_DONE;
 }
 
+/*
+ * The kernel reads a READV/WRITEV iovec array at prep, so a bad array
+ * fails the SQE at submission (which ends the submission); the engine
+ * lets the system call find it, and on -EFAULT tells the submitter
+ * whether it was the array (a submission failure) or the data.
+ */
+static void rw_check_iovec_fault(struct eng_req *req)
+{
+	struct eng_rw *rw = &req->rw;
+	struct iovec probe;
+	int i;
+
+	if (rw->iov == rw->fast_iov || rw->iov == rw->iov_alloc)
+		return;
+	for (i = 0; i < rw->nr_iov; i++) {
+		if (ucopy(&probe, &rw->iov[i], sizeof(probe))) {
+			req->flags |= ENG_REQ_F_PREP_FAULT;
+			return;
+		}
+	}
+}
+
 static int rw_issue_nonblock(struct eng_req *req, bool write)
 {
 	struct eng_rw *rw = &req->rw;
 	bool user_nowait = rw->rw_flags & ENG_RWF_USER_NOWAIT;
 	ssize_t ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
 
+	if (ret == -EFAULT)
+		rw_check_iovec_fault(req);
 	if (ret == -EAGAIN)
 		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {

@@ -120,6 +120,10 @@ static bool submit_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
 			go_on = true;
 	}
 	submit_link(ctx, req);
+	if (ctx->submit_stop) {
+		ctx->submit_stop = false;
+		go_on = false;
+	}
 	return go_on || (ctx->setup_flags & IORING_SETUP_SUBMIT_ALL);
 }
 
