@@ -2,7 +2,9 @@
 #
 #   make            libraries, CLI, tests, examples and benchmarks
 #   make test       all of the above, then the test suite on both backends
-#   make demo       the main job on a built-in default
+#   make demo       `aioring probe`, then `aioring bench --quick`
+#   make demo-copy  a file copied through the ring (examples/copy)
+#   make bench-docs the full `aioring bench`, written to docs/BENCHMARKS.md
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # O=DIR builds out of tree (default build/); SAN=asan|tsan builds with
@@ -41,9 +43,16 @@ EX_BIN    := $(patsubst examples/%.c,$(O)/examples/%,$(wildcard examples/*.c))
 HEADERS   := $(wildcard include/*.h include/liburing/*.h src/*/*.h tools/*.h tests/*.h)
 
 SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+# The peers `aioring bench` compares with: libuv (libuv1-dev), libaio
+# (libaio-dev, which ships no .pc file) and libm for the chart's log scale.
+BENCH_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
+BENCH_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv) \
+		$(shell pkg-config --libs libaio 2>/dev/null || echo -laio) -lm
+LIBEXECDIR ?= $(PREFIX)/libexec
 
-.PHONY: all lib deps test demo install clean check-deps
-all: lib $(O)/aioring $(TEST_BIN) $(EX_BIN) $(O)/tests/dropin_debian
+.PHONY: all lib deps test demo demo-copy bench-docs install clean check-deps
+all: lib $(O)/aioring $(TEST_BIN) $(EX_BIN) $(O)/tests/dropin_debian \
+	$(O)/bench/liburing_nop
 
 lib: $(O)/libaioring.a $(O)/libaioring.so.0 $(O)/liburing.so.2
 
@@ -66,7 +75,8 @@ $(O)/liburing.so.2: $(LIB_OBJ) src/aioring.map
 		-Wl,--version-script=src/aioring.map -o $@ $(LIB_OBJ) $(LDLIBS)
 
 $(O)/aioring: $(TOOL_SRC) $(O)/libaioring.a $(HEADERS)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_SRC) $(O)/libaioring.a $(SECCOMP_LIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(BENCH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_SRC) \
+		$(O)/libaioring.a $(SECCOMP_LIBS) $(BENCH_LIBS) $(LDLIBS)
 
 $(O)/tests/%: tests/%.c tests/testlib.c tests/testlib.h $(O)/libaioring.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -77,6 +87,16 @@ $(O)/tests/%: tests/%.c tests/testlib.c tests/testlib.h $(O)/libaioring.a $(HEAD
 $(O)/tests/dropin_debian: tests/dropin_debian.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(CFLAGS_DEBIAN) -o $@ $< -luring
+
+# The bench's real-liburing side: like dropin_debian, Debian's <liburing.h>
+# and -luring only (the two libraries share symbol names), run as a child.
+$(O)/bench/liburing_nop: bench/liburing_nop.c tools/bench_hist.h tools/bench_loop.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) \
+		$(CFLAGS_DEBIAN) -o $@ $< -luring
+
+# The bench smoke test runs the tool.
+$(O)/tests/bench_smoke: $(O)/aioring $(O)/bench/liburing_nop
 
 $(O)/examples/%: examples/%.c $(O)/libaioring.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -92,9 +112,19 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/aioring probe
+	$(O)/aioring bench --quick
+
+# Regenerates docs/BENCHMARKS.md (and its chart) from a full `aioring bench`
+# run on this machine; the notes at the end of the file are kept.
+bench-docs: $(O)/aioring $(O)/bench/liburing_nop
+	$(O)/aioring bench --json $(O)/bench.json --svg docs/benchmarks.svg \
+		--markdown docs/BENCHMARKS.md
+
+demo-copy: deps
+	@$(MAKE) --no-print-directory all
 	$(O)/examples/copy
 
-install: lib $(O)/aioring
+install: lib $(O)/aioring $(O)/bench/liburing_nop
 	install -d $(DESTDIR)$(INCDIR)/liburing $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
 	install -m 644 include/liburing.h include/aioring.h $(DESTDIR)$(INCDIR)/
 	install -m 644 include/liburing/*.h $(DESTDIR)$(INCDIR)/liburing/
@@ -103,6 +133,8 @@ install: lib $(O)/aioring
 	ln -sf libaioring.so.0 $(DESTDIR)$(LIBDIR)/libaioring.so
 	ln -sf liburing.so.2 $(DESTDIR)$(LIBDIR)/liburing.so
 	install -m 755 $(O)/aioring $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)/aioring
+	install -m 755 $(O)/bench/liburing_nop $(DESTDIR)$(LIBEXECDIR)/aioring/
 	for pc in aioring liburing; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 		    -e 's|@VERSION@|$(VERSION)|' src/$$pc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/$$pc.pc; \

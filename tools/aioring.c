@@ -25,6 +25,11 @@ static const struct subcommand subcommands[] = {
 	{ "jail", cmd_jail, "[--errno=EPERM|ENOSYS | --trap] -- CMD [ARGS...]",
 	  "run CMD with io_uring denied by a seccomp filter\n"
 	  "(EPERM as Docker, ENOSYS as gVisor/RHEL 9, SIGSYS as Android)" },
+	{ "bench", cmd_bench,
+	  "[--quick] [--only ID,...] [--json FILE] [--svg FILE] [--markdown FILE]",
+	  "run the workloads on both backends and on the peers (plain syscalls,\n"
+	  "POSIX AIO, libaio, libuv, epoll, real liburing); print ops/s, p50/p99\n"
+	  "and ratios to the kernel backend (--list shows the cases)" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "print this help" },
 };

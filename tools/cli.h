@@ -16,6 +16,7 @@
 
 int cmd_probe(int argc, char **argv);
 int cmd_jail(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 /* Names for the io_uring ABI values, without their prefix; NULL if unknown. */
 const char *cli_opcode_name(unsigned op);

@@ -21,6 +21,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include "engine/ctx.h"
+#include "engine/cancel.h"
 
 /* The CQEs the application has not consumed yet. */
 static unsigned cq_used(struct eng_ctx *ctx)
@@ -66,6 +67,10 @@ static void cq_fill(struct eng_ctx *ctx, const struct io_uring_cqe *cqe)
 {
 	struct eng_ovf *ovf;
 
+	/* Count-based timeouts count CQEs. Relaxed load + store, not an
+	 * RMW: cq_lock orders the writers; readers only need a recent value. */
+	atomic_store_explicit(&ctx->cq_posted, atomic_load_explicit(
+		&ctx->cq_posted, memory_order_relaxed) + 1, memory_order_relaxed);
 	if (!ctx->ovf_head && cq_used(ctx) < ctx->cq_entries) {
 		cq_write(ctx, cqe);
 		return;
@@ -138,6 +143,14 @@ static void cq_commit(struct eng_ctx *ctx, bool from_worker)
 		eventfd_write(evfd, 1);
 }
 
+/* TIMEOUTs waiting for a number of completions: one relaxed load on the
+ * hot path when there are none. */
+static inline void cq_timeouts_check(struct eng_ctx *ctx)
+{
+	if (atomic_load_explicit(&ctx->nr_seq_timeouts, memory_order_relaxed))
+		eng_timeout_flush(ctx);
+}
+
 void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 		  uint32_t flags, bool from_worker)
 {
@@ -149,6 +162,7 @@ void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 	cq_commit(ctx, from_worker);
 	pthread_mutex_unlock(&ctx->cq_lock);
 	eng_signal(ctx);
+	cq_timeouts_check(ctx);
 }
 
 /* Posts the submitter's batch of inline completions in one go. */
@@ -165,6 +179,7 @@ void eng_post_batch(struct eng_ctx *ctx)
 	pthread_mutex_unlock(&ctx->cq_lock);
 	ctx->nr_batch = 0;
 	eng_signal(ctx);
+	cq_timeouts_check(ctx);
 }
 
 bool eng_flush_overflow(struct eng_ctx *ctx)

@@ -9,20 +9,31 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "engine/apoll.h"
 #include "engine/req.h"
+#include "engine/ringctl.h"
+#include "engine/rsrc.h"
 #include "util/fdmap.h"
 
 #define ENG_SETUP_FLAGS (IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | \
-			 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_NO_SQARRAY)
+			 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_NO_SQARRAY | \
+			 IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF | \
+			 IORING_SETUP_ATTACH_WQ | IORING_SETUP_R_DISABLED | \
+			 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
+			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 #define ENG_FEATURES (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 		      IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS | \
-		      IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP)
+		      IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP | \
+		      IORING_FEAT_RSRC_TAGS | IORING_FEAT_SQPOLL_NONFIXED | \
+		      IORING_FEAT_MIN_TIMEOUT | \
+		      IORING_FEAT_FAST_POLL)	/* apoll.c */
 #define ENG_PRIVATE_FD_MIN 100
 
 atomic_uint eng_fork_gen;
@@ -64,6 +75,36 @@ struct eng_ctx *eng_lookup_dup(int fd)
 	return ctx;
 }
 
+struct eng_ctx *eng_ctx_get(int fd)
+{
+	struct eng_ctx *ctx;
+	struct stat st;
+	bool by_inode = false;
+
+	for (;;) {
+		pthread_mutex_lock(&eng_rings_lock);
+		for (ctx = eng_rings_list; ctx; ctx = ctx->next)
+			if (ctx->ring_fd == fd || (by_inode &&
+			    ctx->dev == st.st_dev && ctx->ino == st.st_ino))
+				break;
+		/* Under the lock: eng_close() unpublishes under it, then
+		 * waits for the count to drop. */
+		if (ctx)
+			atomic_fetch_add_explicit(&ctx->users, 1,
+						  memory_order_relaxed);
+		pthread_mutex_unlock(&eng_rings_lock);
+		if (ctx || by_inode || fstat(fd, &st) || !S_ISFIFO(st.st_mode))
+			return ctx;
+		by_inode = true;	/* maybe a dup: look again by inode */
+	}
+}
+
+void eng_ctx_put(struct eng_ctx *ctx)
+{
+	/* Release: our posting is done before teardown may free. */
+	atomic_fetch_sub_explicit(&ctx->users, 1, memory_order_release);
+}
+
 static uint32_t roundup_pow2(uint32_t v)
 {
 	return v <= 1 ? 1 : 1u << (32 - __builtin_clz(v - 1));
@@ -78,6 +119,8 @@ static int setup_check(unsigned entries, struct io_uring_params *p)
 		if (p->resv[i])
 			return -EINVAL;
 	if (p->flags & ~ENG_SETUP_FLAGS)
+		return -EINVAL;
+	if (eng_setup_flags_check(p))	/* restrict.c */
 		return -EINVAL;
 	if (!entries)
 		return -EINVAL;
@@ -216,6 +259,7 @@ static void ctx_free(struct eng_ctx *ctx)
 	pthread_mutex_destroy(&ctx->cq_lock);
 	pthread_mutex_destroy(&ctx->rsrc_lock);
 	pthread_mutex_destroy(&ctx->defer_lock);
+	pthread_mutex_destroy(&ctx->armed_lock);
 	free(ctx);
 }
 
@@ -229,6 +273,7 @@ static struct eng_ctx *ctx_alloc(const char *reason)
 	pthread_mutex_init(&ctx->cq_lock, NULL);
 	pthread_mutex_init(&ctx->rsrc_lock, NULL);
 	pthread_mutex_init(&ctx->defer_lock, NULL);
+	pthread_mutex_init(&ctx->armed_lock, NULL);
 	ctx->ovf_tail = &ctx->ovf_head;
 	ctx->defer_tail = &ctx->defer_head;
 	ctx->ring_fd = ctx->drain_fd = ctx->sig_fd = -1;
@@ -268,14 +313,23 @@ int eng_setup(unsigned entries, struct io_uring_params *p, const char *reason)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->setup_flags = p->flags;
+	eng_setup_flags_apply(ctx);
 	ret = setup_memory(ctx, p);
 	if (!ret)
 		ret = setup_fds(ctx);
 	if (!ret) {
 		ctx->wq = eng_wq_create(ctx);
-		ret = ctx->wq ? ctx_publish(ctx) : -ENOMEM;
+		ret = ctx->wq ? 0 : -ENOMEM;
 	}
+	if (!ret)	/* sqpoll.c: SQPOLL, SQ_AFF, ATTACH_WQ */
+		ret = eng_sqpoll_create(ctx, p);
+	if (!ret && !(p->flags & IORING_SETUP_R_DISABLED))
+		ret = eng_sqpoll_start(ctx);
+	if (!ret)
+		ret = ctx_publish(ctx);
 	if (ret) {
+		eng_sqpoll_destroy(ctx);
+		eng_restrict_free(ctx);
 		eng_wq_destroy(ctx->wq);
 		if (ctx->ring_fd >= 0) {
 			close(ctx->ring_fd);
@@ -300,6 +354,10 @@ void *eng_mmap(struct eng_ctx *ctx, size_t len, __u64 offset, int *err)
 	case IORING_OFF_SQES:
 		if (len <= ctx->sqe_sz)
 			return ctx->sqe_mem;
+		break;
+	default:	/* IOU_PBUF_RING_MMAP buffer rings: kbuf.c */
+		if ((offset & IORING_OFF_MMAP_MASK) == IORING_OFF_PBUF_RING)
+			return eng_kbuf_mmap(ctx, len, offset, err);
 		break;
 	}
 	*err = -EINVAL;
@@ -345,13 +403,30 @@ int eng_close(struct eng_ctx *ctx, int fd)
 	if (fd != ctx->ring_fd)
 		return close(fd) ? -errno : 0;
 	ctx_unpublish(ctx);
+	/* A MSG_RING sender holds the ring only while it posts one CQE: a
+	 * short wait, yielding. Acquire pairs with eng_ctx_put(). A forked
+	 * child has no such sender. */
+	while (!eng_forked(ctx) &&
+	       atomic_load_explicit(&ctx->users, memory_order_acquire))
+		sched_yield();
+	/* No more submissions: the SQ thread goes first (sqpoll.c). */
+	eng_sqpoll_destroy(ctx);
 	if (!eng_forked(ctx)) {
+		eng_apoll_stop(ctx);	/* its chains may still punt */
+		/* Polls and timeouts complete -ECANCELED; a link timeout
+		 * whose request is still in a worker is finished by it. */
+		eng_rx_shutdown(ctx);
 		eng_wq_destroy(ctx->wq);
 		eng_drain_cancel_all(ctx);
 	} else {
 		free(ctx->wq);
 	}
+	eng_apoll_free(ctx);
+	eng_rx_free(ctx);
 	eng_buffers_free(ctx);
+	eng_files_free(ctx);
+	eng_kbuf_free_all(ctx);
+	eng_restrict_free(ctx);
 	evfd = atomic_load(&ctx->evfd);
 	if (evfd >= 0)
 		close(evfd);

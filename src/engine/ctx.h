@@ -44,8 +44,15 @@ struct eng_rings {
 };
 
 struct eng_req;
+struct eng_rsrc;
+struct eng_kbuf_group;
 struct eng_wq;
 struct eng_defer;
+struct eng_apoll;
+struct eng_reactor;
+struct eng_armed;
+struct eng_sqpoll;
+struct eng_restrictions;
 
 /* A thread asleep in eng_wait(), woken through its own eventfd. */
 struct eng_waiter {
@@ -58,11 +65,6 @@ struct eng_waiter {
 struct eng_ovf {
 	struct eng_ovf *next;
 	struct io_uring_cqe cqe;
-};
-
-struct eng_buf {		/* a registered buffer */
-	void *addr;
-	size_t len;
 };
 
 /* Inline completions are gathered here and posted in one batch. */
@@ -113,10 +115,34 @@ struct eng_ctx {
 	/* --- requests in flight, workers and resources --- */
 	atomic_uint inflight;
 	struct eng_wq *wq;
-	pthread_mutex_t rsrc_lock;
-	struct eng_buf *bufs;
+	pthread_mutex_t rsrc_lock;	/* table slots, provided buffers */
+	struct eng_rsrc **bufs;		/* registered buffers: see rsrc.h */
 	unsigned nr_bufs;
-	atomic_uint bufs_users;		/* requests holding a buffer ref */
+	struct eng_rsrc **files;	/* fixed files: rsrc_lock */
+	unsigned nr_files;
+	unsigned file_alloc_start, file_alloc_end, file_alloc_hint;
+	struct eng_kbuf_group *kbuf_groups;	/* kbuf.c: rsrc_lock */
+	struct eng_apoll *apoll;	/* parked requests (apoll.c), lazy */
+
+	/* --- the reactor and what is armed on it (reactor.c, cancel.c) --- */
+	_Atomic(struct eng_reactor *) reactor;	/* started on first need */
+	bool reactor_dead;		/* torn down: none is started again */
+	pthread_mutex_t armed_lock;
+	struct eng_armed *armed;	/* polls and timeouts, cancellable */
+	atomic_uint nr_seq_timeouts;	/* TIMEOUTs waiting for a count */
+	atomic_uint cq_posted;		/* CQEs posted; written under cq_lock */
+	atomic_uint cq_timeouts;	/* of which expired timeouts */
+
+	/* --- SQPOLL, issuer, restrictions (sqpoll.c, restrict.c) --- */
+	struct eng_sqpoll *sqpoll;	/* the SQ thread, or NULL */
+	atomic_uintptr_t submitter;	/* SINGLE_ISSUER: its pthread_t; 0 */
+	atomic_bool disabled;		/* R_DISABLED, until ENABLE_RINGS */
+	bool restricted;		/* restrictions enforced: submit_lock */
+	struct eng_restrictions *restrictions;	/* submit_lock */
+	uint8_t *personalities;		/* bitmap of ids: submit_lock */
+	unsigned next_personality;
+	int clockid;			/* wait timeouts (REGISTER_CLOCK) */
+	atomic_uint users;		/* eng_ctx_get() holds: MSG_RING */
 
 	/* --- identity and lifetime --- */
 	dev_t dev;
@@ -131,6 +157,10 @@ struct eng_ctx {
 
 /* ctx.c */
 extern atomic_uint eng_fork_gen;
+/* The engine ring behind @fd (its own or a dup), or NULL; it cannot be
+ * torn down until eng_ctx_put(). For MSG_RING targets. */
+struct eng_ctx *eng_ctx_get(int fd);
+void eng_ctx_put(struct eng_ctx *ctx);
 static inline bool eng_forked(const struct eng_ctx *ctx)
 {
 	return ctx->fork_gen != atomic_load_explicit(&eng_fork_gen,

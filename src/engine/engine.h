@@ -32,5 +32,11 @@ void eng_cq_idle(struct eng_ctx *ctx);
 /* Closes @fd; the ring goes when its own fd is closed. */
 int eng_close(struct eng_ctx *ctx, int fd);
 const char *eng_reason(struct eng_ctx *ctx);
+/* The engine ring at registered ring index @index of the calling thread
+ * (IORING_REGISTER_RING_FDS), or NULL if the slot is not the engine's.
+ * *gone: the slot is the engine's but its ring was torn down (-EBADF). */
+struct eng_ctx *eng_ringfd_get(unsigned index, bool *gone);
+/* IORING_REGISTER_SEND_MSG_RING (fd -1) to an engine ring: 0 or -errno. */
+int eng_msg_ring_sync(const struct io_uring_sqe *sqe);
 
 #endif

@@ -2,6 +2,7 @@
 /* io_uring_enter() on the engine: submit, then wait, as the kernel does. */
 #include <errno.h>
 #include "engine/ctx.h"
+#include "engine/ringctl.h"
 
 #define ENG_ENTER_FLAGS (IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
@@ -18,7 +19,15 @@ int eng_enter(struct eng_ctx *ctx, unsigned to_submit, unsigned min_complete,
 	 * ignores them there too. Registered waits need a wait region. */
 	if (flags & ~ENG_ENTER_FLAGS)
 		return -EINVAL;
-	if (to_submit) {
+	ret = eng_enter_check(ctx, to_submit, flags);	/* restrict.c */
+	if (ret)
+		return ret;
+	if (ctx->sqpoll) {
+		/* As the kernel: the SQ thread submits; enter reports
+		 * to_submit as if it had. */
+		eng_sqpoll_enter(ctx, flags);
+		ret = (int)to_submit;
+	} else if (to_submit) {
 		pthread_mutex_lock(&ctx->submit_lock);
 		ret = eng_submit(ctx, to_submit);
 		pthread_mutex_unlock(&ctx->submit_lock);

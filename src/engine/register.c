@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "engine/req.h"
+#include "engine/rsrc.h"
+#include "engine/ringctl.h"
 
 int eng_probe_fill(struct io_uring_probe *p, unsigned nr_ops)
 {
@@ -100,9 +102,19 @@ static int register_locked(struct eng_ctx *ctx, unsigned opcode, void *arg,
 {
 	switch (opcode) {
 	case IORING_REGISTER_BUFFERS:
-		return eng_buffers_register(ctx, arg, nr);
 	case IORING_UNREGISTER_BUFFERS:
-		return arg || nr ? -EINVAL : eng_buffers_unregister(ctx);
+	case IORING_REGISTER_BUFFERS2:
+	case IORING_REGISTER_BUFFERS_UPDATE:
+	case IORING_REGISTER_FILES:
+	case IORING_UNREGISTER_FILES:
+	case IORING_REGISTER_FILES2:
+	case IORING_REGISTER_FILES_UPDATE:
+	case IORING_REGISTER_FILES_UPDATE2:
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+	case IORING_REGISTER_PBUF_RING:
+	case IORING_UNREGISTER_PBUF_RING:
+	case IORING_REGISTER_PBUF_STATUS:
+		return eng_rsrc_register(ctx, opcode, arg, nr);	/* rsrc.c */
 	case IORING_REGISTER_EVENTFD:
 	case IORING_REGISTER_EVENTFD_ASYNC:
 		return evfd_register(ctx, arg, nr,
@@ -110,12 +122,25 @@ static int register_locked(struct eng_ctx *ctx, unsigned opcode, void *arg,
 	case IORING_UNREGISTER_EVENTFD:
 		return arg || nr ? -EINVAL : evfd_unregister(ctx);
 	case IORING_REGISTER_PROBE:
-		return arg ? eng_probe_fill(arg, nr) : -EFAULT;
+		/* as the kernel: no probe, or more than 256 ops: -EINVAL */
+		return arg && nr <= 256 ? eng_probe_fill(arg, nr) : -EINVAL;
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
 		return iowq_max_workers(ctx, arg, nr);
 	case IORING_REGISTER_ENABLE_RINGS:
-		/* Only a ring set up with R_DISABLED can be enabled. */
-		return -EBADFD;
+	case IORING_REGISTER_RESTRICTIONS:
+	case IORING_REGISTER_PERSONALITY:
+	case IORING_UNREGISTER_PERSONALITY:
+	case IORING_REGISTER_CLOCK:
+		return eng_restrict_register(ctx, opcode, arg, nr); /* restrict.c */
+	case IORING_REGISTER_RING_FDS:
+	case IORING_UNREGISTER_RING_FDS:		/* ringfd.c */
+		return eng_ringfd_register(arg, nr,
+					   opcode == IORING_REGISTER_RING_FDS);
+	case IORING_REGISTER_IOWQ_AFF:
+		/* wq.c */
+		return arg ? eng_wq_set_affinity(ctx->wq, arg, nr) : -EINVAL;
+	case IORING_UNREGISTER_IOWQ_AFF:
+		return arg || nr ? -EINVAL : eng_wq_set_affinity(ctx->wq, NULL, 0);
 	default:
 		return -EINVAL;
 	}
@@ -131,7 +156,16 @@ int eng_register(struct eng_ctx *ctx, unsigned opcode, const void *arg,
 	if (opcode >= IORING_REGISTER_LAST)
 		return -EINVAL;
 	pthread_mutex_lock(&ctx->submit_lock);
-	ret = register_locked(ctx, opcode, (void *)arg, nr_args);
+	/* SINGLE_ISSUER and restrictions (restrict.c): -EEXIST, -EACCES */
+	ret = eng_register_check(ctx, opcode);
+	/* It may wait for a running request: not under submit_lock, which
+	 * the kernel drops too while it waits. */
+	if (!ret && opcode == IORING_REGISTER_SYNC_CANCEL) {
+		pthread_mutex_unlock(&ctx->submit_lock);
+		return eng_sync_cancel(ctx, arg, nr_args);
+	}
+	if (!ret)
+		ret = register_locked(ctx, opcode, (void *)arg, nr_args);
 	pthread_mutex_unlock(&ctx->submit_lock);
 	return ret;
 }

@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "engine/apoll.h"
 #include "engine/req.h"
+#include "engine/rsrc.h"
 
 /* Our private descriptors stay out of the way of the application's
  * lowest-free-number expectations. */
@@ -55,7 +57,23 @@ static void req_free(struct eng_req *req, bool in_worker)
 
 static bool req_failed(const struct eng_req *req)
 {
-	return req->res < 0 || (req->flags & ENG_REQ_F_FAIL);
+	return (req->res < 0 && !(req->flags & ENG_REQ_F_RES_OK)) ||
+	       (req->flags & ENG_REQ_F_FAIL);
+}
+
+/* One CQE: into the submitter's batch, or posted from any other thread. */
+static void req_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
+		    uint32_t cflags, bool in_worker)
+{
+	if (in_worker) {
+		eng_post_cqe(ctx, user_data, res, cflags, true);
+		return;
+	}
+	if (ctx->nr_batch == ENG_CQE_BATCH)
+		eng_post_batch(ctx);
+	ctx->batch[ctx->nr_batch++] = (struct io_uring_cqe){
+		.user_data = user_data, .res = res, .flags = cflags,
+	};
 }
 
 /* Posts the CQE (unless CQE_SKIP_SUCCESS hides a success) and frees. */
@@ -69,18 +87,19 @@ static void req_post(struct eng_req *req, bool in_worker)
 		close(req->fd);
 	if ((req->flags & ENG_REQ_F_PREP_FAULT) && !in_worker)
 		ctx->submit_stop = true;	/* seen by submit_sqe() */
-	if ((req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) && !req_failed(req)) {
-		/* no CQE */
-	} else if (in_worker) {
-		eng_post_cqe(ctx, req->user_data, req->res, req->cflags, true);
-	} else {
-		if (ctx->nr_batch == ENG_CQE_BATCH)
-			eng_post_batch(ctx);
-		ctx->batch[ctx->nr_batch++] = (struct io_uring_cqe){
-			.user_data = req->user_data, .res = req->res,
-			.flags = req->cflags,
-		};
-	}
+	/* SEND_ZC (net_zc.c): the result says a notification follows. */
+	if (req->flags & ENG_REQ_F_NOTIF)
+		req->cflags |= IORING_CQE_F_MORE;
+	if (!(req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) || req_failed(req))
+		req_cqe(ctx, req->user_data, req->res, req->cflags, in_worker);
+	if (req->flags & ENG_REQ_F_NOTIF)
+		req_cqe(ctx, req->user_data, (int32_t)req->net.sr.notif_res,
+			IORING_CQE_F_NOTIF, in_worker);
+	/* After the CQE: a tag CQE it may release comes behind it. */
+	if (req->file_node)
+		eng_rsrc_put(ctx, req->file_node, !in_worker);
+	if (req->buf_node)
+		eng_rsrc_put(ctx, req->buf_node, !in_worker);
 	req_free(req, in_worker);
 	/* Release: its effects happen before a drained request starts. */
 	atomic_fetch_add_explicit(&ctx->nr_completed, 1, memory_order_release);
@@ -104,10 +123,12 @@ static void req_fail_links(struct eng_req *req, bool in_worker)
 /* Completes @req; returns the next link to run, if the chain goes on. */
 struct eng_req *eng_req_done(struct eng_req *req, bool in_worker)
 {
-	struct eng_req *next = req->link;
+	struct eng_req *next = req->link, *lt = req->ltimeout;
 	bool broken = req_failed(req) && !(req->sqe_flags & IOSQE_IO_HARDLINK);
 
 	req_post(req, in_worker);
+	if (lt)			/* its LINK_TIMEOUT: CQE right behind it */
+		eng_ltimeout_done(lt, in_worker);
 	if (next && broken) {
 		req_fail_links(next, in_worker);
 		return NULL;
@@ -119,7 +140,8 @@ int eng_req_own_file(struct eng_req *req)
 {
 	int fd;
 
-	if (!req->def->needs_file || req->own_fd)
+	/* A fixed file's node is a reference of its own already. */
+	if (!req->def->needs_file || req->own_fd || req->file_node)
 		return 0;
 	fd = fcntl(req->fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
 	if (fd < 0 && errno == EINVAL)
@@ -147,6 +169,8 @@ static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
 		eng_req_set_res(req, ret, 0);
 		return eng_req_done(req, in_worker);
 	}
+	if (req->ltimeout)
+		eng_ltimeout_arm(req);	/* before anyone else can see it */
 	atomic_fetch_add_explicit(&ctx->inflight, 1, memory_order_relaxed);
 	eng_wq_enqueue(ctx->wq, req);
 	if (in_worker)
@@ -170,13 +194,35 @@ void eng_req_run(struct eng_req *req, bool in_worker)
 			req = eng_req_done(req, in_worker);
 			continue;
 		}
+		/* IOSQE_FIXED_FILE is resolved at issue, as the kernel's
+		 * io_assign_file(): a FILES_UPDATE earlier in the chain counts. */
+		if ((req->sqe_flags & IOSQE_FIXED_FILE) && req->def->needs_file &&
+		    !req->file_node) {
+			ret = eng_req_assign_fixed(req);
+			if (ret) {
+				eng_req_set_res(req, ret, 0);
+				req = eng_req_done(req, in_worker);
+				continue;
+			}
+		}
+		/* A LINK_TIMEOUT behind it guards it, off the chain. */
+		if (req->link && req->link->opcode == IORING_OP_LINK_TIMEOUT &&
+		    !req->ltimeout)
+			eng_ltimeout_attach(req);
 		/* IOSQE_ASYNC: straight to a worker, no inline try. */
 		if (req->sqe_flags & IOSQE_ASYNC) {
 			req = req_punt(req, in_worker);
 			continue;
 		}
 		ret = req->def->issue(req, ENG_ISSUE_NONBLOCK);
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN && eng_apoll_pollable(req)) {
+			if (req->ltimeout)
+				eng_ltimeout_arm(req);
+			/* parked: no worker waits; if it cannot be, one does */
+			req = eng_apoll_arm(req) ? req_punt(req, in_worker) : NULL;
+		} else if (ret == ENG_ISSUE_ASYNC)
+			req = NULL;	/* the reactor has it (poll.c, timeout.c) */
+		else if (ret == -EAGAIN)
 			req = req_punt(req, in_worker);
 		else
 			req = eng_req_done(req, in_worker);
@@ -189,6 +235,20 @@ void eng_req_run_blocking(struct eng_req *req, bool cancelled)
 	struct eng_ctx *ctx = req->ctx;
 	int ret = cancelled ? -ECANCELED : req->def->issue(req, 0);
 
+	eng_wq_release(ctx->wq, req);	/* a cancel can no longer wake it */
+	if (ret == ENG_ISSUE_ASYNC) {	/* the reactor has it now */
+		atomic_fetch_sub_explicit(&ctx->inflight, 1, memory_order_release);
+		return;
+	}
+	/* As io-wq: a pollable op (IOSQE_ASYNC) is parked, not waited on. */
+	if (ret == -EAGAIN && eng_apoll_pollable(req)) {
+		ret = eng_apoll_arm(req);
+		if (!ret) {
+			atomic_fetch_sub_explicit(&ctx->inflight, 1,
+						  memory_order_release);
+			return;
+		}
+	}
 	if (ret != ENG_ISSUE_DONE)
 		eng_req_set_res(req, ret, 0);
 	req = eng_req_done(req, true);

@@ -9,9 +9,15 @@
 #define AIORING_ENGINE_REQ_H
 
 #include "engine/ctx.h"
+#include "engine/kbuf.h"
+#include "engine/net.h"
+#include "engine/cancel.h"
 
 #define ENG_ISSUE_NONBLOCK	1u	/* on the submitter: must not block */
 #define ENG_ISSUE_DONE		0	/* issue() set req->res: complete */
+/* issue() handed the request on (the reactor): it completes later,
+ * maybe already has; the caller must not touch it again. */
+#define ENG_ISSUE_ASYNC		1
 
 #define ENG_FAST_IOV		8
 
@@ -26,11 +32,30 @@ struct eng_rw {
 	int nr_iov;
 	struct iovec *iov_alloc;	/* heap copy of a long iovec array */
 	struct iovec fast_iov[ENG_FAST_IOV];
-	bool fixed;			/* holds a registered-buffer ref */
+	struct eng_kbuf_sel sel;	/* IOSQE_BUFFER_SELECT */
+	bool fixed;			/* READ/WRITE_FIXED: buffer buf_index */
+	uint16_t buf_index;
 };
 
 #define ENG_REQ_F_FAIL		1u	/* failed: breaks a LINK chain */
+
+/* The file-system ops (fsops.h): small fields inline, paths and larger
+ * state on the heap, freed by the op's cleanup. */
+struct eng_fsop {
+	void *ext;			/* op state allocated at prep */
+	char *path, *path2;		/* copied at prep (SUBMIT_STABLE) */
+	uint64_t off, len, off2;
+	int32_t dfd, dfd2;		/* dirfds; splice: fd_in */
+	uint32_t flags, mode, file_index;
+	uint8_t own;			/* FSOP_OWN_*: dfd/dfd2 are our dups */
+};
 #define ENG_REQ_F_PREP_FAULT	2u	/* failed as the kernel's prep would */
+#define ENG_REQ_F_POLLABLE	4u	/* its file is not regular: it may wait */
+#define ENG_REQ_F_RES_OK	4u	/* res < 0 does not fail the chain */
+/* -EAGAIN needs a worker, not readiness (a file without NOWAIT support) */
+#define ENG_REQ_F_NO_APOLL	(1u << 15)
+/* SEND_ZC: a notification CQE follows the result (net_zc.c) */
+#define ENG_REQ_F_NOTIF		(1u << 14)
 
 struct eng_req {
 	struct eng_req *next;		/* free list / worker queue */
@@ -41,6 +66,10 @@ struct eng_req {
 	uint64_t user_data;
 	int fd;				/* the descriptor issue() uses */
 	bool own_fd;			/* fd is our dup, closed at the end */
+	struct eng_rsrc *file_node;	/* IOSQE_FIXED_FILE: the slot's file */
+	struct eng_rsrc *buf_node;	/* a registered buffer in use */
+	uint16_t buf_group;		/* IOSQE_BUFFER_SELECT */
+	struct eng_req *ltimeout;	/* the LINK_TIMEOUT guarding it */
 	uint8_t opcode, sqe_flags;
 	int32_t res;
 	uint32_t cflags;
@@ -52,6 +81,25 @@ struct eng_req {
 		struct {
 			int32_t result;
 		} nop;
+		union eng_net net;	/* net.c, net_msg.c, net_accept.c */
+		struct eng_fsop fsop;	/* fs ops: see fsops.h */
+		struct {
+			uint64_t arg;
+			uint32_t offset, nr;
+		} files_update;		/* rsrc_files.c */
+		struct {
+			bool cloexec;
+		} fd_install;		/* rsrc_files.c */
+		struct eng_kbuf_op kbuf;	/* kbuf.c */
+		struct eng_poll poll;		/* poll.c */
+		struct eng_poll_remove poll_remove;
+		struct eng_timeout timeout;	/* timeout.c */
+		struct eng_timeout_remove timeout_remove;
+		struct eng_cancel_op cancel;	/* cancel.c */
+		struct {
+			uint64_t user_data;
+			uint32_t len, cmd, src_fd, dst_fd, flags;
+		} msg;				/* msg_ring.c */
 	};
 };
 
@@ -65,6 +113,10 @@ struct eng_opdef {
 	void (*cleanup)(struct eng_req *req);	/* optional */
 	bool needs_file;
 	bool ioprio;			/* takes sqe->ioprio */
+	bool buffer_select;		/* takes IOSQE_BUFFER_SELECT */
+	/* -EAGAIN on a socket or pipe waits for this readiness in the
+	 * ring's poll thread (apoll.c), not in a worker */
+	bool pollin, pollout;
 };
 
 /* opdef.c: the op table; NULL for opcodes the engine does not implement */
@@ -97,9 +149,18 @@ void eng_drain_cancel_all(struct eng_ctx *ctx);
 /* wq.c: the bounded worker pool */
 struct eng_wq *eng_wq_create(struct eng_ctx *ctx);
 void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req);
+/* Cancels what @match accepts: queued requests complete with -ECANCELED,
+ * one waiting on its file is woken to do so; both are counted. A running
+ * one is flagged (it gives up if it comes to wait) and sets *running. */
+int eng_wq_cancel(struct eng_wq *wq, bool (*match)(struct eng_req *, void *),
+		  void *arg, bool all, bool *running);
+/* A worker is done issuing @req: it can no longer be interrupted. */
+void eng_wq_release(struct eng_wq *wq, struct eng_req *req);
 void eng_wq_kick(struct eng_wq *wq);
 void eng_wq_destroy(struct eng_wq *wq);
 int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2]);
+/* IOWQ_AFF: @len bytes of a cpu_set_t; @mask NULL: unregister */
+int eng_wq_set_affinity(struct eng_wq *wq, const void *mask, unsigned len);
 /* For blocking issue on a pollable file: waits for @events or for the
  * pool to be torn down (-ECANCELED). */
 int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events);
@@ -117,13 +178,6 @@ int eng_rw_prep_async(struct eng_req *req);
 int eng_fsync_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_fsync_issue(struct eng_req *req, unsigned issue_flags);
 
-/* rsrc.c */
-int eng_buffers_register(struct eng_ctx *ctx, const struct iovec *iov,
-			 unsigned nr);
-int eng_buffers_unregister(struct eng_ctx *ctx);
-int eng_buffer_get(struct eng_ctx *ctx, unsigned index, uint64_t addr,
-		   uint32_t len);
-void eng_buffer_put(struct eng_ctx *ctx);
-void eng_buffers_free(struct eng_ctx *ctx);
+/* rsrc.c, rsrc_files.c, kbuf.c: see rsrc.h and kbuf.h */
 
 #endif

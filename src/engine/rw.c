@@ -17,6 +17,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 #include "engine/req.h"
+#include "engine/rsrc.h"
 #include "util/ucopy.h"
 
 #define ENG_UIO_MAXIOV 1024
@@ -42,6 +43,7 @@ static int rw_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe)
 	struct eng_rw *rw = &req->rw;
 
 	rw->iov_alloc = NULL;
+	rw->sel.held = false;
 	rw->fixed = false;
 	if (sqe->attr_type_mask)	/* PI attributes need a block device */
 		return -EINVAL;
@@ -66,6 +68,25 @@ int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	return ret;
 }
 
+/* READV with a selected buffer: one iovec, whose length is the most to
+ * read (its base is not used), as the kernel reads it at prep. */
+static int rwv_select_prep(struct eng_req *req)
+{
+	struct eng_rw *rw = &req->rw;
+	struct iovec iov;
+
+	if (rw->len != 1)
+		return -EINVAL;
+	if (ucopy(&iov, (const void *)(uintptr_t)rw->addr, sizeof(iov)))
+		return -EFAULT;
+	if (iov.iov_len > UINT32_MAX)
+		return -EINVAL;
+	rw->len = (uint32_t)iov.iov_len;
+	rw->iov = rw->fast_iov;
+	rw->nr_iov = 0;		/* set once a buffer is selected */
+	return 0;
+}
+
 /*
  * The iovec array stays in the application's memory for the inline try:
  * the kernel reads it there and answers -EFAULT for a bad pointer, where a
@@ -78,6 +99,8 @@ int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 
 	if (ret)
 		return ret;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
+		return rwv_select_prep(req);
 	if (rw->len > ENG_UIO_MAXIOV)
 		return -EINVAL;
 	rw->iov = (struct iovec *)(uintptr_t)rw->addr;
@@ -92,10 +115,10 @@ int eng_rw_fixed_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 
 	if (ret)
 		return ret;
-	ret = eng_buffer_get(req->ctx, sqe->buf_index, req->rw.addr, req->rw.len);
-	if (ret)
-		return ret;
+	/* The buffer is looked up at issue, as the kernel does: a bad index
+	 * fails the request, not the submission. */
 	req->rw.fixed = true;
+	req->rw.buf_index = sqe->buf_index;
 	return 0;
 }
 
@@ -103,9 +126,10 @@ void eng_rw_cleanup(struct eng_req *req)
 {
 	free(req->rw.iov_alloc);
 	req->rw.iov_alloc = NULL;
-	if (req->rw.fixed) {
-		eng_buffer_put(req->ctx);
-		req->rw.fixed = false;
+	if (req->rw.sel.held) {		/* failed or cancelled before use */
+		eng_kbuf_lock(req->ctx);
+		eng_kbuf_recycle(req->ctx, &req->rw.sel);
+		eng_kbuf_unlock(req->ctx);
 	}
 }
 
@@ -268,8 +292,11 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	if (ret == -EAGAIN)
 		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {
-		if (!rw_in_memory(req->fd))
+		if (!rw_in_memory(req->fd)) {
+			/* poll would say "ready" for ever: a worker blocks */
+			req->flags |= ENG_REQ_F_NO_APOLL;
 			return -EAGAIN;
+		}
 		return rw_finish(req, rw_syscall(req, write, rw->rw_flags));
 	}
 	if (ret <= 0 || user_nowait)
@@ -286,26 +313,157 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	return -EAGAIN;
 }
 
+/*
+ * In a worker. A regular file blocks in the system call, on the device.
+ * Anything else (a pipe, a socket) may wait for a peer for ever: it waits
+ * in poll together with the pool's cancel fd, then moves data without
+ * blocking, so teardown and cancellation can always reach it.
+ */
 static int rw_issue_blocking(struct eng_req *req, bool write)
 {
+	int flags = req->rw.rw_flags;
 	ssize_t ret;
 
+	if (!(req->flags & ENG_REQ_F_POLLABLE))
+		return rw_finish(req, rw_syscall(req, write, flags));
 	for (;;) {
-		ret = rw_syscall(req, write, req->rw.rw_flags);
-		if (ret != -EAGAIN)
-			break;
-		/* A nonblocking file: wait for it without spinning. */
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)
+			break;
+		ret = rw_syscall(req, write, flags | ENG_RWF_USER_NOWAIT);
+		if (ret == -EOPNOTSUPP)		/* no NOWAIT: poll said ready */
+			ret = rw_syscall(req, write, flags);
+		if (ret != -EAGAIN)
 			break;
 	}
 	return rw_finish(req, ret);
 }
 
+/* --- IOSQE_BUFFER_SELECT (reads only; see kbuf.h) --- */
+
+/* Points the request at its selected buffer. */
+static void rw_use_sel(struct eng_rw *rw, uint32_t len)
+{
+	rw->fast_iov[0].iov_base = rw->sel.addr;
+	rw->fast_iov[0].iov_len = len;
+	rw->iov = rw->fast_iov;
+	rw->nr_iov = 1;
+	rw->total = len;
+}
+
+/* Under the kbuf lock: the request is done with its buffer. A failed read
+ * used it up too, and says which it was, as the kernel's does. */
+static void rw_sel_finish(struct eng_req *req)
+{
+	req->cflags = eng_kbuf_complete(req->ctx, &req->rw.sel, req->res);
+}
+
+static int rw_fail(struct eng_req *req, int err)
+{
+	eng_req_set_res(req, err, 0);
+	return ENG_ISSUE_DONE;
+}
+
+static bool rw_is_stream(int fd);
+
+/*
+ * The nonblocking try holds the kbuf lock across its system call, so that
+ * on a pipe or socket an incremental ring entry is consumed by exactly
+ * what was read. Anything else cannot be waited on with poll, and, as with
+ * the kernel, consumes what it asked for at selection. Would block: an
+ * unconsumed buffer goes back, to be chosen again at the next try; a
+ * consumed one (or one partly filled) stays with the request.
+ */
+static int rw_sel_nonblock(struct eng_req *req)
+{
+	struct eng_ctx *ctx = req->ctx;
+	struct eng_rw *rw = &req->rw;
+	uint32_t len = rw->len;
+	bool commit = !rw_is_stream(req->fd);
+	int ret;
+
+	eng_kbuf_lock(ctx);
+	ret = eng_kbuf_select(ctx, &rw->sel, req->buf_group, &len, commit);
+	if (ret) {
+		eng_kbuf_unlock(ctx);
+		return rw_fail(req, ret);
+	}
+	rw_use_sel(rw, len);
+	ret = rw_issue_nonblock(req, false);
+	if (ret == -EAGAIN && !rw->done && !rw->sel.committed)
+		eng_kbuf_recycle(ctx, &rw->sel);
+	else if (ret == -EAGAIN)
+		eng_kbuf_commit(ctx, &rw->sel);
+	else
+		rw_sel_finish(req);
+	eng_kbuf_unlock(ctx);
+	return ret;
+}
+
+/* Pipes and sockets: RWF_NOWAIT works there and poll says when data is in. */
+static bool rw_is_stream(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/*
+ * A worker may block. On a pipe or socket that already failed a
+ * nonblocking try, it waits for data before it chooses a buffer, so that,
+ * as with the kernel's poll-driven retry, no buffer is taken while nothing
+ * arrives. Anything else, and IOSQE_ASYNC (the kernel's io-wq selects
+ * first), takes its buffer (consumed) first and then reads, blocking.
+ */
+static int rw_sel_blocking(struct eng_req *req)
+{
+	struct eng_ctx *ctx = req->ctx;
+	struct eng_rw *rw = &req->rw;
+	uint32_t len = rw->len;
+	int ret;
+
+	while (!rw->sel.held && !(req->sqe_flags & IOSQE_ASYNC) &&
+	       rw_is_stream(req->fd)) {
+		ret = rw_sel_nonblock(req);
+		if (ret != -EAGAIN || rw->sel.held)
+			return ret;
+		ret = eng_wq_wait_fd(ctx->wq, req->fd, POLLIN);
+		if (ret < 0)
+			return rw_fail(req, ret);
+	}
+	if (!rw->sel.held) {
+		eng_kbuf_lock(ctx);
+		ret = eng_kbuf_select(ctx, &rw->sel, req->buf_group, &len, true);
+		eng_kbuf_unlock(ctx);
+		if (ret)
+			return rw_fail(req, ret);
+		rw_use_sel(rw, len);
+	}
+	ret = rw_issue_blocking(req, false);
+	eng_kbuf_lock(ctx);
+	rw_sel_finish(req);
+	eng_kbuf_unlock(ctx);
+	return ret;
+}
+
 static int rw_issue(struct eng_req *req, unsigned issue_flags, bool write)
 {
-	if (issue_flags & ENG_ISSUE_NONBLOCK)
+	bool sel = !write && (req->sqe_flags & IOSQE_BUFFER_SELECT);
+	int ret;
+
+	if (req->rw.fixed && !req->buf_node) {
+		ret = eng_buffer_get(req->ctx, req->rw.buf_index, req->rw.addr,
+				     req->rw.len, &req->buf_node);
+		if (ret)
+			return rw_fail(req, ret);
+	}
+	if (issue_flags & ENG_ISSUE_NONBLOCK) {
+		if (sel && !req->rw.sel.held)
+			return rw_sel_nonblock(req);
 		return rw_issue_nonblock(req, write);
+	}
+	if (sel)
+		return rw_sel_blocking(req);
 	return rw_issue_blocking(req, write);
 }
 

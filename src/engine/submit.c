@@ -8,15 +8,19 @@
  */
 #include <errno.h>
 #include "engine/req.h"
+#include "engine/ringctl.h"
 
 #define ENG_SQE_FLAGS (IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
-		       IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_DRAIN)
+		       IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_DRAIN | \
+		       IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT)
 #define ENG_LINK_FLAGS (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
 /* As the kernel's io_init_req(): the checks every op shares, then prep. */
 static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 		    const struct io_uring_sqe *sqe)
 {
+	const struct eng_opdef *def;
+
 	req->ctx = ctx;
 	req->def = NULL;
 	req->link = NULL;
@@ -26,23 +30,39 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 	req->sqe_flags = sqe->flags;
 	req->fd = sqe->fd;
 	req->own_fd = false;
+	req->file_node = NULL;	/* IOSQE_FIXED_FILE: resolved at issue */
+	req->buf_node = NULL;
+	req->ltimeout = NULL;
 	req->res = 0;
 	req->cflags = 0;
 
-	req->def = eng_opdef(sqe->opcode);
-	if (!req->def)
+	def = eng_opdef(sqe->opcode);
+	if (!def)
 		return -EINVAL;
 	if (sqe->flags & ~ENG_SQE_FLAGS)
 		return -EINVAL;
+	if (sqe->flags & IOSQE_BUFFER_SELECT) {
+		if (!def->buffer_select)
+			return -EOPNOTSUPP;
+		req->buf_group = sqe->buf_group;
+	}
 	if (sqe->flags & IOSQE_CQE_SKIP_SUCCESS)
 		ctx->drain_disabled = true;
 	if ((sqe->flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
 		return -EOPNOTSUPP;
-	if (sqe->ioprio && !req->def->ioprio)
+	/* restrictions (-EACCES) and personalities (-EINVAL): restrict.c */
+	if (ctx->restricted || sqe->personality) {
+		int ret = eng_restrict_sqe(ctx, sqe);
+
+		if (ret)
+			return ret;
+	}
+	if (sqe->ioprio && !def->ioprio)
 		return -EINVAL;
-	if (sqe->personality)
-		return -EINVAL;		/* no personalities registered */
-	return req->def->prep(req, sqe);
+	/* Set only now: a request failed before its prep ran must not have
+	 * its cleanup run on the op state of an earlier request. */
+	req->def = def;
+	return def->prep(req, sqe);
 }
 
 /*

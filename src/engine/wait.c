@@ -23,16 +23,18 @@
 struct eng_wait_args {
 	const void *sigmask;
 	size_t sigmask_sz;
+	int clock;			/* the ring's (IORING_REGISTER_CLOCK) */
 	bool has_deadline;
-	int64_t deadline;		/* CLOCK_MONOTONIC, ns */
+	int64_t deadline;		/* on @clock, ns */
+	uint32_t min_wait_usec;		/* FEAT_MIN_TIMEOUT */
 };
 
-static int64_t now_ns(void)
+static int64_t now_ns(int clock)
 {
 	struct timespec ts;
 
 	/* vDSO: no system call. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
@@ -40,26 +42,32 @@ static int wait_set_timeout(struct eng_wait_args *wa, uint64_t uts,
 			    unsigned flags)
 {
 	const struct __kernel_timespec *ts = (const void *)(uintptr_t)uts;
+	__int128 v;
 	int64_t ns;
 
 	if (!ts)
 		return 0;
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	ns = ts->tv_sec > INT64_MAX / NSEC_PER_SEC - 1 ? INT64_MAX / 2 :
-	     ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+	/* As the kernel: the timespec is not validated; an unnormalised one
+	 * is just its sum, a negative one is already over. Clamped so that
+	 * adding "now" cannot overflow. */
+	v = (__int128)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+	ns = v > INT64_MAX / 2 ? INT64_MAX / 2 : v < -(INT64_MAX / 2) ?
+	     -(INT64_MAX / 2) : (int64_t)v;
 	wa->has_deadline = true;
-	wa->deadline = (flags & IORING_ENTER_ABS_TIMER) ? ns : now_ns() + ns;
+	wa->deadline = (flags & IORING_ENTER_ABS_TIMER) ? ns :
+		       now_ns(wa->clock) + ns;
 	return 0;
 }
 
 /* Reads the enter argument as the kernel's io_get_ext_arg() does. */
-static int wait_parse(unsigned flags, const void *arg, size_t argsz,
-		      struct eng_wait_args *wa)
+static int wait_parse(struct eng_ctx *ctx, unsigned flags, const void *arg,
+		      size_t argsz, struct eng_wait_args *wa)
 {
 	const struct io_uring_getevents_arg *ga = arg;
 
 	*wa = (struct eng_wait_args){ 0 };
+	/* Relaxed: REGISTER_CLOCK racing with a wait may go either way. */
+	wa->clock = __atomic_load_n(&ctx->clockid, __ATOMIC_RELAXED);
 	if (!(flags & IORING_ENTER_EXT_ARG)) {
 		wa->sigmask = arg;
 		wa->sigmask_sz = argsz;
@@ -68,9 +76,7 @@ static int wait_parse(unsigned flags, const void *arg, size_t argsz,
 			return -EINVAL;
 		if (!ga)
 			return -EFAULT;
-		/* min-timeout waits are not offered (no FEAT_MIN_TIMEOUT) */
-		if (ga->min_wait_usec)
-			return -EINVAL;
+		wa->min_wait_usec = ga->min_wait_usec;
 		wa->sigmask = (const void *)(uintptr_t)ga->sigmask;
 		wa->sigmask_sz = ga->sigmask_sz;
 		if (wait_set_timeout(wa, ga->ts, flags))
@@ -123,9 +129,10 @@ static void waiter_unlink(struct eng_ctx *ctx, struct eng_waiter *me)
 	}
 }
 
-/* Sleeps until woken, the deadline, or a signal: 0, -ETIME or -EINTR. */
+/* Sleeps until woken, *@deadline (NULL: none), or a signal: 0, -ETIME or
+ * -EINTR. */
 static int wait_sleep(struct eng_ctx *ctx, unsigned want,
-		      const struct eng_wait_args *wa)
+		      const struct eng_wait_args *wa, const int64_t *deadline)
 {
 	struct eng_waiter me = { .want = want };
 	struct pollfd pfd = { .events = POLLIN };
@@ -136,8 +143,8 @@ static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 	me.efd = pfd.fd = wait_efd();
 	if (me.efd < 0)
 		return me.efd;
-	if (wa->has_deadline) {
-		int64_t left = wa->deadline - now_ns();
+	if (deadline) {
+		int64_t left = *deadline - now_ns(wa->clock);
 
 		if (left <= 0)
 			return -ETIME;
@@ -169,11 +176,50 @@ static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 	return ret;
 }
 
+static const int64_t *wait_deadline(const struct eng_wait_args *wa)
+{
+	return wa->has_deadline ? &wa->deadline : NULL;
+}
+
+/*
+ * FEAT_MIN_TIMEOUT, as the kernel: wait up to min_wait_usec for the full
+ * @min_complete. Then, if there is no overall timeout (or it is not later
+ * than the minimum), the wait is over; else it is over if any CQE came,
+ * and otherwise goes on until the overall timeout for a single CQE.
+ * Returns 1 to go on waiting for one CQE, or the wait's result.
+ */
+static int wait_min_phase(struct eng_ctx *ctx, unsigned min_complete,
+			  const struct eng_wait_args *wa)
+{
+	int64_t min_deadline = now_ns(wa->clock) +
+			       (int64_t)wa->min_wait_usec * 1000;
+	uint32_t start = __atomic_load_n(&ctx->rings->cq.tail, __ATOMIC_RELAXED);
+	int ret;
+
+	for (;;) {
+		eng_flush_overflow(ctx);
+		if (eng_cq_ready(ctx) >= min_complete)
+			return 0;
+		ret = wait_sleep(ctx, min_complete, wa, &min_deadline);
+		if (ret == -ETIME)
+			break;
+		if (ret)
+			return ret;
+	}
+	if (!wa->has_deadline || min_deadline >= wa->deadline)
+		return -ETIME;
+	/* Relaxed: only "did the tail move" is asked. */
+	if (eng_cq_ready(ctx) ||
+	    __atomic_load_n(&ctx->rings->cq.tail, __ATOMIC_RELAXED) != start)
+		return 0;
+	return 1;
+}
+
 int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 	     const void *arg, size_t argsz)
 {
 	struct eng_wait_args wa;
-	int ret = wait_parse(flags, arg, argsz, &wa);
+	int ret = wait_parse(ctx, flags, arg, argsz, &wa);
 
 	if (ret)
 		return ret;
@@ -182,14 +228,21 @@ int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 		return -EBADR;
 	if (min_complete > ctx->cq_entries)
 		min_complete = ctx->cq_entries;
+	if (wa.min_wait_usec) {
+		ret = wait_min_phase(ctx, min_complete, &wa);
+		if (ret <= 0)
+			goto out;
+		min_complete = 1;
+	}
 	for (;;) {
 		eng_flush_overflow(ctx);
 		if (eng_cq_ready(ctx) >= min_complete)
 			return 0;
-		ret = wait_sleep(ctx, min_complete, &wa);
+		ret = wait_sleep(ctx, min_complete, &wa, wait_deadline(&wa));
 		if (ret)
 			break;
 	}
+out:
 	/* As the kernel: a wait cut short still succeeds if any CQE is
 	 * there for the caller to reap. */
 	return eng_cq_ready(ctx) ? 0 : ret;

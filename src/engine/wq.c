@@ -15,8 +15,10 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -30,12 +32,25 @@
 
 enum { WQ_BOUND, WQ_UNBOUND, WQ_NR_ACCTS };
 
+/*
+ * A worker's current request can be cancelled (eng_wq_cancel): under
+ * wq->lock the canceller sets `cancelled`, and if the worker is waiting on
+ * a file (eng_wq_wait_fd) it writes the worker's own eventfd; the worker
+ * then finishes the request with -ECANCELED. `cur` is cleared, under the
+ * lock, before the request completes, so a canceller never sees a freed
+ * request.
+ */
 struct eng_worker {
 	struct eng_worker *next;
 	pthread_t thread;
 	struct eng_wq *wq;
 	int acct;
+	int efd;			/* wakes it from eng_wq_wait_fd() */
+	struct eng_req *cur;		/* under wq->lock */
+	bool waiting, cancelled;	/* under wq->lock */
 };
+
+static __thread struct eng_worker *wq_self;
 
 struct wq_acct {
 	struct eng_req *head, **tail;
@@ -51,6 +66,7 @@ struct eng_wq {
 	struct eng_worker *workers;
 	atomic_bool exiting;
 	int cancel_efd;			/* readable once the pool is exiting */
+	cpu_set_t *aff;			/* IORING_REGISTER_IOWQ_AFF: wq->lock */
 };
 
 static long futex(atomic_uint *uaddr, int op, unsigned val)
@@ -67,12 +83,13 @@ static unsigned wq_default_bound(unsigned sq_entries)
 	return sq_entries < bound ? sq_entries : bound;
 }
 
-static unsigned wq_default_unbound(void)
+/* The kernel's default and ceiling for both accounts: RLIMIT_NPROC. */
+static unsigned wq_nproc_limit(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NPROC, &rl) || rl.rlim_cur > 4096)
-		return 4096;
+	if (getrlimit(RLIMIT_NPROC, &rl) || rl.rlim_cur > UINT_MAX)
+		return UINT_MAX;
 	return (unsigned)rl.rlim_cur;
 }
 
@@ -93,7 +110,7 @@ struct eng_wq *eng_wq_create(struct eng_ctx *ctx)
 	for (i = 0; i < WQ_NR_ACCTS; i++)
 		wq->acct[i].tail = &wq->acct[i].head;
 	wq->acct[WQ_BOUND].max_workers = wq_default_bound(ctx->sq_entries);
-	wq->acct[WQ_UNBOUND].max_workers = wq_default_unbound();
+	wq->acct[WQ_UNBOUND].max_workers = wq_nproc_limit();
 	return wq;
 }
 
@@ -158,10 +175,12 @@ static void *wq_worker(void *arg)
 	struct wq_acct *acct = &wq->acct[w->acct];
 	struct eng_req *req;
 
+	wq_self = w;
 	pthread_mutex_lock(&wq->lock);
 	for (;;) {
 		req = wq_pop(acct);
 		if (req) {
+			w->cur = req;
 			pthread_mutex_unlock(&wq->lock);
 			wq_run(wq, req);
 			pthread_mutex_lock(&wq->lock);
@@ -192,16 +211,24 @@ static int wq_spawn(struct eng_wq *wq, int acct_idx)
 
 	if (!w)
 		return -ENOMEM;
+	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->efd < 0) {
+		free(w);
+		return -errno;
+	}
 	w->wq = wq;
 	w->acct = acct_idx;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, WQ_STACK_SIZE);
+	if (wq->aff)
+		pthread_attr_setaffinity_np(&attr, sizeof(*wq->aff), wq->aff);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	ret = pthread_create(&w->thread, &attr, wq_worker, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret) {
+		close(w->efd);
 		free(w);
 		return -ret;
 	}
@@ -219,7 +246,10 @@ static int wq_acct_of(struct eng_req *req)
 
 	if (!req->def->needs_file || fstat(req->fd, &st))
 		return WQ_BOUND;
-	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) ? WQ_BOUND : WQ_UNBOUND;
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return WQ_BOUND;
+	req->flags |= ENG_REQ_F_POLLABLE;
+	return WQ_UNBOUND;
 }
 
 void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
@@ -228,6 +258,13 @@ void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
 
 	req->next = NULL;
 	pthread_mutex_lock(&wq->lock);
+	/* Its link timeout went off before it got here, so the timer's
+	 * search missed it (both look under this lock): cancel it now. */
+	if (req->ltimeout && eng_ltimeout_fired(req)) {
+		pthread_mutex_unlock(&wq->lock);
+		eng_req_run_blocking(req, true);
+		return;
+	}
 	*acct->tail = req;
 	acct->tail = &req->next;
 	atomic_fetch_add_explicit(&acct->nr_queued, 1, memory_order_relaxed);
@@ -261,37 +298,146 @@ void eng_wq_kick(struct eng_wq *wq)
 	pthread_mutex_unlock(&wq->lock);
 }
 
+/* Under wq->lock: the worker's state says its request is cancelled. */
+static bool wq_wait_begin(struct eng_wq *wq, struct eng_worker *w)
+{
+	bool cancelled;
+
+	pthread_mutex_lock(&wq->lock);
+	cancelled = w->cancelled;
+	w->waiting = !cancelled;
+	pthread_mutex_unlock(&wq->lock);
+	return cancelled;
+}
+
+static bool wq_wait_end(struct eng_wq *wq, struct eng_worker *w)
+{
+	bool cancelled;
+
+	pthread_mutex_lock(&wq->lock);
+	w->waiting = false;
+	cancelled = w->cancelled;
+	pthread_mutex_unlock(&wq->lock);
+	return cancelled;
+}
+
 int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events)
 {
-	struct pollfd pfd[2] = {
+	struct eng_worker *w = wq_self && wq_self->wq == wq ? wq_self : NULL;
+	struct pollfd pfd[3] = {
 		{ .fd = fd, .events = events },
 		{ .fd = wq->cancel_efd, .events = POLLIN },
+		{ .fd = w ? w->efd : -1, .events = POLLIN },
 	};
+	int ret;
 
+	if (w && wq_wait_begin(wq, w))
+		return -ECANCELED;
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd[1].revents)
-			return -ECANCELED;
-		if (pfd[0].revents & POLLNVAL)
-			return -EBADF;
-		return 0;
+		ret = poll(pfd, 3, -1);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		ret = ret < 0 ? -errno : 0;
+		break;
 	}
+	/* A cancel that saw us waiting counted us as cancelled: honour it
+	 * even if the file became ready at the same time. */
+	if (w && wq_wait_end(wq, w))
+		return -ECANCELED;
+	if (ret)
+		return ret;
+	if (pfd[1].revents)
+		return -ECANCELED;
+	if (pfd[0].revents & POLLNVAL)
+		return -EBADF;
+	return 0;
+}
+
+void eng_wq_release(struct eng_wq *wq, struct eng_req *req)
+{
+	struct eng_worker *w = wq_self;
+	eventfd_t val;
+
+	if (!w || w->wq != wq || w->cur != req)
+		return;
+	pthread_mutex_lock(&wq->lock);
+	w->cur = NULL;
+	if (w->cancelled) {
+		w->cancelled = false;
+		eventfd_read(w->efd, &val);	/* a wakeup nobody used */
+	}
+	pthread_mutex_unlock(&wq->lock);
+}
+
+/* Under wq->lock: queued requests @match accepts, taken off the queues. */
+static struct eng_req *wq_take_queued(struct eng_wq *wq,
+				      bool (*match)(struct eng_req *, void *),
+				      void *arg, bool all, int *nr)
+{
+	struct eng_req *list = NULL, **pr, *req;
+	int i;
+
+	for (i = 0; i < WQ_NR_ACCTS && (all || !*nr); i++) {
+		struct wq_acct *acct = &wq->acct[i];
+
+		for (pr = &acct->head; (req = *pr) && (all || !*nr);) {
+			if (!match(req, arg)) {
+				pr = &req->next;
+				continue;
+			}
+			*pr = req->next;
+			if (acct->tail == &req->next)
+				acct->tail = pr;
+			atomic_fetch_sub_explicit(&acct->nr_queued, 1,
+						  memory_order_relaxed);
+			req->next = list;
+			list = req;
+			(*nr)++;
+		}
+	}
+	return list;
+}
+
+int eng_wq_cancel(struct eng_wq *wq, bool (*match)(struct eng_req *, void *),
+		  void *arg, bool all, bool *running)
+{
+	struct eng_req *list, *next;
+	struct eng_worker *w;
+	int nr = 0;
+
+	pthread_mutex_lock(&wq->lock);
+	list = wq_take_queued(wq, match, arg, all, &nr);
+	for (w = wq->workers; w && (all || !nr); w = w->next) {
+		if (!w->cur || !match(w->cur, arg))
+			continue;
+		if (w->waiting && !w->cancelled) {
+			eventfd_write(w->efd, 1);
+			nr++;
+		} else {
+			/* running (or woken already): it finishes as it can;
+			 * a sync cancel waits for it */
+			*running = true;
+		}
+		w->cancelled = true;
+	}
+	pthread_mutex_unlock(&wq->lock);
+	for (; list; list = next) {
+		next = list->next;
+		eng_req_run_blocking(list, true);
+	}
+	return nr;
 }
 
 int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
 {
-	unsigned old[2];
+	unsigned old[2], limit = wq_nproc_limit();
 	int i;
 
 	pthread_mutex_lock(&wq->lock);
 	for (i = 0; i < WQ_NR_ACCTS; i++) {
 		old[i] = wq->acct[i].max_workers;
 		if (values[i])
-			wq->acct[i].max_workers = values[i];
+			wq->acct[i].max_workers = values[i] < limit ? values[i] : limit;
 		values[i] = old[i];
 	}
 	pthread_mutex_unlock(&wq->lock);
@@ -302,7 +448,7 @@ int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
  * is cancelled, and running file I/O finishes first. */
 void eng_wq_destroy(struct eng_wq *wq)
 {
-	struct eng_worker *w;
+	struct eng_worker *w, *list;
 	struct eng_req *req;
 	int i;
 
@@ -316,9 +462,15 @@ void eng_wq_destroy(struct eng_wq *wq)
 		futex(&wq->acct[i].futex, FUTEX_WAKE, INT_MAX);
 	}
 	pthread_mutex_unlock(&wq->lock);
-	while ((w = wq->workers)) {
-		wq->workers = w->next;
+	/* Off the list under the lock: a cancel may be walking it. */
+	pthread_mutex_lock(&wq->lock);
+	list = wq->workers;
+	wq->workers = NULL;
+	pthread_mutex_unlock(&wq->lock);
+	while ((w = list)) {
+		list = w->next;
 		pthread_join(w->thread, NULL);
+		close(w->efd);
 		free(w);
 	}
 	for (i = 0; i < WQ_NR_ACCTS; i++)
@@ -326,5 +478,39 @@ void eng_wq_destroy(struct eng_wq *wq)
 			wq_run(wq, req);
 	close(wq->cancel_efd);
 	pthread_mutex_destroy(&wq->lock);
+	free(wq->aff);
 	free(wq);
+}
+
+/*
+ * IORING_REGISTER_IOWQ_AFF (@mask, @len bytes of a cpu_set_t) and, with
+ * @mask NULL, IORING_UNREGISTER_IOWQ_AFF: pins the workers there are and
+ * the ones to come. As the kernel, a mask longer than the CPU set is cut;
+ * pinning is best effort (a mask without a usable CPU leaves a worker
+ * where it is), and unregistering gives back the caller's own affinity.
+ */
+int eng_wq_set_affinity(struct eng_wq *wq, const void *mask, unsigned len)
+{
+	cpu_set_t *set = NULL, all;
+	struct eng_worker *w;
+
+	if (mask) {
+		if (!len)
+			return -EINVAL;
+		set = calloc(1, sizeof(*set));
+		if (!set)
+			return -ENOMEM;
+		memcpy(set, mask, len < sizeof(*set) ? len : sizeof(*set));
+	} else if (sched_getaffinity(0, sizeof(all), &all)) {
+		CPU_ZERO(&all);
+		for (len = 0; len < CPU_SETSIZE; len++)
+			CPU_SET(len, &all);
+	}
+	pthread_mutex_lock(&wq->lock);
+	free(wq->aff);
+	wq->aff = set;
+	for (w = wq->workers; w; w = w->next)
+		pthread_setaffinity_np(w->thread, sizeof(all), set ? set : &all);
+	pthread_mutex_unlock(&wq->lock);
+	return 0;
 }

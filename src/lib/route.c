@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,21 @@ static const char reason_kernel_auto[] =
 	"auto: the kernel allows io_uring, so the kernel runs it";
 static const char reason_kernel_forced[] = "kernel: chosen by AIORING_BACKEND=kernel";
 static const char reason_kernel_thread[] = "kernel: chosen by aioring_set_mode()";
+
+/* Registered ring indexes not in the engine's table go to the kernel only
+ * if this thread registered kernel rings: the kernel's table is per thread
+ * too, and an engine-only process must not make io_uring system calls (a
+ * seccomp filter may kill it for that). */
+static __thread bool kernel_ringfds;
+/* Some kernel ring exists (or did): a blind MSG_RING may be the kernel's.
+ * Relaxed: a flag that only goes from false to true. */
+static atomic_bool kernel_rings_made;
+
+/* The kernel's answer for an index that names no ring. */
+static int no_registered_ring(int index)
+{
+	return (unsigned)index >= 16 ? -EINVAL : -EBADF;
+}
 
 /* A trapping filter does not go away: after one SIGSYS, never probe again. */
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -116,9 +132,13 @@ static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 	const char *reason = reason_kernel_auto;
 
 	if (ret >= 0) {
+		atomic_store_explicit(&kernel_rings_made, true,
+				      memory_order_relaxed);
 		/* REGISTERED_FD_ONLY gives a registered index, not an fd. */
-		if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY)
+		if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+			kernel_ringfds = true;
 			return ret;
+		}
 		if (mode == AIORING_MODE_KERNEL)
 			reason = mode_override >= 0 ? reason_kernel_thread :
 						      reason_kernel_forced;
@@ -161,11 +181,21 @@ int route_enter(int fd, unsigned to_submit, unsigned min_complete,
 		unsigned flags, const void *arg, size_t argsz)
 {
 	struct eng_ctx *ctx = NULL;
+	bool gone;
 
-	/* A registered ring index is not a descriptor; only the kernel
-	 * registers ring fds so far. */
-	if (!(flags & IORING_ENTER_REGISTERED_RING))
+	/* A registered ring index is not a descriptor: the engine's own
+	 * table of this thread is asked first (src/engine/ringfd.c). */
+	if (flags & IORING_ENTER_REGISTERED_RING) {
+		ctx = eng_ringfd_get((unsigned)fd, &gone);
+		if (gone)
+			return -EBADF;
+		if (ctx)
+			flags &= ~IORING_ENTER_REGISTERED_RING;
+		else if (!kernel_ringfds)
+			return no_registered_ring(fd);
+	} else {
 		ctx = route_engine(fd);
+	}
 	if (ctx)
 		return eng_enter(ctx, to_submit, min_complete, flags, arg, argsz);
 	return ksys_io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz);
@@ -175,10 +205,31 @@ int route_register(int fd, unsigned opcode, const void *arg, unsigned nr_args)
 {
 	struct eng_ctx *ctx = NULL;
 
-	if (!(opcode & IORING_REGISTER_USE_REGISTERED_RING))
+	/* A blind MSG_RING whose target is an engine ring is the engine's,
+	 * and so is any when there are no kernel rings to send to (the
+	 * engine then gives the kernel's errors without a system call). */
+	if (fd == -1 && opcode == IORING_REGISTER_SEND_MSG_RING &&
+	    (!atomic_load_explicit(&kernel_rings_made, memory_order_relaxed) ||
+	     (arg && route_engine(((const struct io_uring_sqe *)arg)->fd))))
+		return eng_msg_ring_sync(arg);
+	if (opcode & IORING_REGISTER_USE_REGISTERED_RING) {
+		bool gone;
+
+		ctx = eng_ringfd_get((unsigned)fd, &gone);
+		if (gone)
+			return -EBADF;
+		if (ctx)
+			opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
+		else if (!kernel_ringfds)
+			return no_registered_ring(fd);
+	} else {
 		ctx = route_engine(fd);
+	}
 	if (ctx)
 		return eng_register(ctx, opcode, arg, nr_args);
+	if ((opcode & ~IORING_REGISTER_USE_REGISTERED_RING) ==
+	    IORING_REGISTER_RING_FDS)
+		kernel_ringfds = true;
 	return ksys_io_uring_register(fd, opcode, arg, nr_args);
 }
 

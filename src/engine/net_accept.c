@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACCEPT: plain, direct, multishot, IORING_ACCEPT_DONTWAIT and
+ * IORING_ACCEPT_POLL_FIRST. A multishot accept posts one CQE with
+ * IORING_CQE_F_MORE per connection and stays parked on the ring's poll
+ * thread between bursts; its last CQE (an error, or -ECANCELED) has no
+ * F_MORE.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+#include "engine/apoll.h"
+#include "engine/net_int.h"
+
+#define ACCEPT_IOU_FLAGS (IORING_ACCEPT_MULTISHOT | IORING_ACCEPT_DONTWAIT | \
+			  IORING_ACCEPT_POLL_FIRST)
+/* Connections taken per wakeup before the others get a turn. */
+#define ACCEPT_BURST 32
+
+int eng_accept_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
+{
+	struct eng_accept *a = &req->net.accept;
+
+	if (sqe->len || sqe->buf_index)
+		return -EINVAL;
+	a->addr = (void *)(uintptr_t)sqe->addr;
+	a->addrlen = (void *)(uintptr_t)sqe->addr2;
+	a->flags = (int)sqe->accept_flags;
+	a->iou_flags = sqe->ioprio;
+	a->file_slot = sqe->file_index;
+	if (a->iou_flags & ~ACCEPT_IOU_FLAGS)
+		return -EINVAL;
+	if (a->file_slot) {
+		if (a->flags & SOCK_CLOEXEC)
+			return -EINVAL;
+		if ((a->iou_flags & IORING_ACCEPT_MULTISHOT) &&
+		    a->file_slot != IORING_FILE_INDEX_ALLOC)
+			return -EINVAL;
+	}
+	if (a->flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	a->poll_first = a->iou_flags & IORING_ACCEPT_POLL_FIRST;
+	return 0;
+}
+
+static int accept_call(int fd, void *arg)
+{
+	struct eng_accept *a = arg;
+	int ret = accept4(fd, a->addr, a->addrlen, a->flags);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* As the kernel (TCP): more connections are waiting behind this one. */
+static uint32_t accept_nonempty(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) ?
+	       IORING_CQE_F_SOCK_NONEMPTY : 0;
+}
+
+static int accept_one(struct eng_req *req)
+{
+	struct eng_accept *a = &req->net.accept;
+	int fd = eng_net_nb_call(req->fd, accept_call, a);
+
+	if (fd >= 0 && a->file_slot)
+		fd = eng_net_install_direct(req, fd, a->file_slot);
+	return fd;
+}
+
+int eng_accept_issue(struct eng_req *req, unsigned issue_flags)
+{
+	struct eng_accept *a = &req->net.accept;
+	bool multishot = a->iou_flags & IORING_ACCEPT_MULTISHOT;
+	int i, ret;
+
+	if (a->poll_first) {
+		a->poll_first = false;
+		return -EAGAIN;
+	}
+	for (i = 0; i < ACCEPT_BURST; i++) {
+		ret = accept_one(req);
+		if (ret == -EAGAIN &&
+		    !(a->iou_flags & IORING_ACCEPT_DONTWAIT))
+			return -EAGAIN;
+		if (ret < 0 || !multishot) {
+			eng_req_set_res(req, ret,
+					ret >= 0 ? accept_nonempty(req->fd) : 0);
+			return ENG_ISSUE_DONE;
+		}
+		eng_post_cqe(req->ctx, req->user_data, ret,
+			     IORING_CQE_F_MORE | accept_nonempty(req->fd), true);
+	}
+	return ENG_ISSUE_MSHOT_MORE;	/* a full burst: re-armed, ready */
+}
+
+int eng_net_install_direct(struct eng_req *req, int fd, uint32_t slot)
+{
+	/* No direct descriptor table on this ring: the kernel's answers. */
+	close(fd);
+	return slot == IORING_FILE_INDEX_ALLOC ? -ENFILE : -ENXIO;
+}
