@@ -483,6 +483,65 @@ static void case_cancel_parked(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* Direct descriptors: SOCKET and ACCEPT into the fixed table, the ops on
+ * fixed files, and two receives parked on one fixed socket at once. */
+static void case_direct(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct sockaddr_in sa = loopback(0);
+	socklen_t len = sizeof(sa);
+	struct t_rec rec;
+	char a[4], b[4];
+	int c, slot;
+
+	t_ring(&ring, 8, NULL);
+	CHECK_EQ(io_uring_register_files_sparse(&ring, 8), 0);
+	io_uring_prep_socket_direct(sqe_ud(&ring, 1), AF_INET, SOCK_STREAM, 0, 2, 0);
+	CHECK_EQ(run1(&ring, 1).res, 0);
+	sqe = sqe_ud(&ring, 2);
+	io_uring_prep_bind(sqe, 2, (struct sockaddr *)&sa, sizeof(sa));
+	sqe->flags |= IOSQE_FIXED_FILE;
+	CHECK_EQ(run1(&ring, 2).res, 0);
+	sqe = sqe_ud(&ring, 3);
+	io_uring_prep_listen(sqe, 2, 8);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	CHECK_EQ(run1(&ring, 3).res, 0);
+	/* where did it bind? ask a plain socket of the same table entry */
+	sqe = sqe_ud(&ring, 4);
+	io_uring_prep_fixed_fd_install(sqe, 2, 0);
+	c = run1(&ring, 4).res;
+	CHECK(c >= 0);
+	CHECK_EQ(getsockname(c, (struct sockaddr *)&sa, &len), 0);
+	close(c);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	sqe = sqe_ud(&ring, 5);
+	io_uring_prep_accept_direct(sqe, 2, NULL, NULL, 0, IORING_FILE_INDEX_ALLOC);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	slot = run1(&ring, 5).res;
+	CHECK(slot >= 0 && slot < 8 && slot != 2);
+	/* two receives parked on one fixed socket */
+	sqe = sqe_ud(&ring, 6);
+	io_uring_prep_recv(sqe, slot, a, sizeof(a), MSG_WAITALL);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe = sqe_ud(&ring, 7);
+	io_uring_prep_recv(sqe, slot, b, sizeof(b), MSG_WAITALL);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	CHECK_EQ(io_uring_submit(&ring), 2);
+	usleep(10000);
+	CHECK_EQ(write(c, "12345678", 8), 8);
+	t_rec_init(&rec);
+	t_rec_reap(&rec, &ring, 2, 5000);
+	CHECK_EQ(rec.v[0].res, 4);
+	CHECK_EQ(rec.v[1].res, 4);
+	t_rec_free(&rec);
+	CHECK(!memcmp(a, "1234", 4) || !memcmp(a, "5678", 4));
+	CHECK(memcmp(a, b, 4));
+	close(c);
+	io_uring_queue_exit(&ring);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
@@ -496,6 +555,7 @@ int main(int argc, char **argv)
 		{ "teardown_armed", case_teardown_armed, 0 },
 		{ "multishot_accept", case_multishot_accept, 0 },
 		{ "cancel_parked", case_cancel_parked, 0 },
+		{ "direct", case_direct, 0 },
 		{ NULL, NULL, 0 }
 	};
 

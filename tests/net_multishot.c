@@ -229,6 +229,46 @@ static void case_recvmsg_multishot(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* sqe->len caps each buffer, sqe->optlen the total (IORING_RECV_MSHOT_LIM):
+ * the receive that reaches it is the last, even past it; more data is
+ * waiting behind each (an AF_UNIX stream reports it, as TCP does). */
+static void case_recv_limit(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	static struct bufs b;
+	struct t_rec rec;
+	char left[32];
+	int sv[2], i;
+
+	t_ring(&ring, 8, NULL);
+	setup_ring_bufs(&ring, &b, NBUFS);
+	sockpair(sv);
+	CHECK_EQ(write(sv[0], "0123456789abcdefghij", 20), 20);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv_multishot(sqe, sv[1], NULL, 4, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = BGID;
+	sqe->optlen = 10;
+	sqe->user_data = 1;
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	t_rec_init(&rec);
+	t_rec_reap(&rec, &ring, 3, 5000);
+	for (i = 0; i < 3; i++) {
+		uint32_t more = i < 2 ? IORING_CQE_F_MORE : 0;
+
+		CHECK_EQ(rec.v[i].res, 4);
+		CHECK_EQ(rec.v[i].flags, IORING_CQE_F_BUFFER | more |
+			 IORING_CQE_F_SOCK_NONEMPTY | (uint32_t)i << IORING_CQE_BUFFER_SHIFT);
+	}
+	t_rec_free(&rec);
+	CHECK(!memcmp(b.mem[2], "89ab", 4));
+	CHECK_EQ(read(sv[1], left, sizeof(left)), 8);
+	close(sv[0]);
+	close(sv[1]);
+	io_uring_queue_exit(&ring);
+}
+
 static void case_prep_checks(void)
 {
 	struct io_uring ring;
@@ -376,6 +416,7 @@ int main(int argc, char **argv)
 		{ "recv_enobufs", case_recv_enobufs, 0 },
 		{ "recv_legacy", case_recv_legacy, 0 },
 		{ "recvmsg_multishot", case_recvmsg_multishot, 0 },
+		{ "recv_limit", case_recv_limit, 0 },
 		{ "prep_checks", case_prep_checks, 0 },
 		{ "read_multishot_pipe", case_read_multishot_pipe, 0 },
 		{ "read_multishot_checks", case_read_multishot_checks, 0 },

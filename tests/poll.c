@@ -286,6 +286,37 @@ static void case_update(void)
 	close(p[1]);
 }
 
+/* An update changes the events only: IORING_POLL_ADD_MULTI in it does not
+ * make a oneshot poll multishot. */
+static void case_update_multishot(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	char buf[8];
+	int p[2];
+
+	CHECK(!pipe(p));
+	t_ring(&ring, 8, NULL);
+	poll_add(&ring, p[0], POLLIN, 1, 0);
+	sqe = t_sqe(&ring);
+	io_uring_prep_poll_update(sqe, 1, 0, POLLIN, IORING_POLL_UPDATE_EVENTS |
+						     IORING_POLL_ADD_MULTI);
+	sqe->user_data = 2;
+	t_submit(&ring, 2);
+	expect(&ring, 2, 0, 0);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	expect(&ring, 1, POLLIN, 0);
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
+	CHECK_EQ(write(p[1], "y", 1), 1);
+	expect_none(&ring, 10);
+	poll_remove(&ring, 1, 3);
+	t_submit(&ring, 1);
+	expect(&ring, 3, -ENOENT, 0);
+	io_uring_queue_exit(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void case_remove_prep_errors(void)
 {
 	struct io_uring_params p = { .flags = IORING_SETUP_SUBMIT_ALL };
@@ -353,6 +384,7 @@ int main(int argc, char **argv)
 		{ "multishot_ready", case_multishot_ready, 0 },
 		{ "remove", case_remove, 0 },
 		{ "update", case_update, 0 },
+		{ "update_multishot", case_update_multishot, 0 },
 		{ "remove_prep_errors", case_remove_prep_errors, 0 },
 		{ "fixed_file", case_fixed_file, 0 },
 		{ "probe", case_probe, 0 },

@@ -209,9 +209,17 @@ static void case_sqpoll_disabled(void)
 {
 	struct io_uring ring;
 
+	struct io_uring_cqe *cqe;
+
 	ring_flags(&ring, IORING_SETUP_SQPOLL | IORING_SETUP_R_DISABLED);
 	CHECK_EQ(io_uring_enable_rings(&ring), 0);
-	CHECK_EQ(nop_result(&ring, 3), 0);
+	io_uring_prep_nop(t_sqe(&ring));
+	io_uring_sqe_set_data64(ring.sq.sqes, 3);
+	/* SQPOLL: the count is what the thread had not taken yet */
+	CHECK(io_uring_submit(&ring) >= 0);
+	cqe = t_wait(&ring, 2000);
+	CHECK_EQ(cqe->user_data, 3);
+	CHECK_EQ(cqe->res, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -225,31 +233,85 @@ static void case_coop_taskrun(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* SQE128 and CQE32: twice the slot size, same ring semantics. The second
+ * half of a CQE is zeroed for ops without extra data, whatever was in the
+ * slot; the second half of an SQE means nothing to a NOP. */
+static void case_big_rings(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned lap, i;
+
+	ring_flags(&ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	for (lap = 0; lap < 3; lap++) {
+		/* garbage in every slot the CQEs will use */
+		memset(ring.cq.cqes, 0xa5, 2 * sizeof(*cqe) * ring.cq.ring_entries);
+		for (i = 0; i < 8; i++) {
+			sqe = t_sqe(&ring);
+			memset(sqe + 1, 0x5a, sizeof(*sqe));	/* 2nd half */
+			io_uring_prep_nop(sqe);
+			sqe->user_data = lap * 10 + i;
+		}
+		CHECK_EQ(io_uring_submit_and_wait(&ring, 8), 8);
+		for (i = 0; i < 8; i++) {
+			cqe = t_wait(&ring, 2000);
+			CHECK_EQ(cqe->user_data, lap * 10 + i);
+			CHECK_EQ(cqe->res, 0);
+			CHECK_EQ(cqe->flags, 0);
+			CHECK_EQ(cqe->big_cqe[0], 0);
+			CHECK_EQ(cqe->big_cqe[1], 0);
+			io_uring_cqe_seen(&ring, cqe);
+		}
+	}
+	io_uring_queue_exit(&ring);
+}
+
+/* NOP's IORING_NOP_CQE32 needs a CQE32 ring (-EINVAL on a plain one). */
+static void case_nop_cqe32_plain(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+
+	t_ring(&ring, 4, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->nop_flags = IORING_NOP_CQE32;
+	CHECK_EQ(io_uring_submit_and_wait(&ring, 1), 1);
+	CHECK_EQ(t_wait(&ring, 2000)->res, -EINVAL);
+	io_uring_queue_exit(&ring);
+}
+
 /*
  * What the engine does not implement it refuses with the kernel's "no
  * such flag" errno, where the kernel accepts: IOPOLL (no polled block
- * I/O in user space), the big SQE/CQE layouts, and rings in application
- * memory (NO_MMAP, and REGISTERED_FD_ONLY which needs it).
+ * I/O in user space) and rings in application memory (NO_MMAP, and
+ * REGISTERED_FD_ONLY which needs it). On a CQE32 ring, NOP's
+ * IORING_NOP_CQE32 (extra data in the big CQE) gives -EINVAL.
  */
 static void case_engine_refuses(void)
 {
 	struct io_uring ring;
 	struct io_uring_params p;
+	struct io_uring_sqe *sqe;
 	char mem[1 << 16] __attribute__((aligned(4096)));
 
 	CHECK_EQ(try_flags(IORING_SETUP_IOPOLL), -EINVAL);
-	CHECK_EQ(try_flags(IORING_SETUP_CQE32), -EINVAL);
-	CHECK_EQ(try_flags(IORING_SETUP_SQE128), -EINVAL);
 	memset(&p, 0, sizeof(p));
 	CHECK_EQ(io_uring_queue_init_mem(4, &ring, &p, mem, sizeof(mem)),
 		 -EINVAL);
+	ring_flags(&ring, IORING_SETUP_CQE32);
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->nop_flags = IORING_NOP_CQE32;
+	CHECK_EQ(io_uring_submit_and_wait(&ring, 1), 1);
+	CHECK_EQ(t_wait(&ring, 2000)->res, -EINVAL);
+	io_uring_queue_exit(&ring);
 }
 
 static void case_kernel_accepts(void)
 {
 	CHECK_EQ(try_flags(IORING_SETUP_IOPOLL), 0);
-	CHECK_EQ(try_flags(IORING_SETUP_CQE32), 0);
-	CHECK_EQ(try_flags(IORING_SETUP_SQE128), 0);
 }
 
 static void case_features(void)
@@ -272,6 +334,8 @@ int main(int argc, char **argv)
 		{ "single_issuer_disabled", case_single_issuer_disabled, 0 },
 		{ "sqpoll_disabled", case_sqpoll_disabled, 0 },
 		{ "coop_taskrun", case_coop_taskrun, 0 },
+		{ "big_rings", case_big_rings, 0 },
+		{ "nop_cqe32_plain", case_nop_cqe32_plain, 0 },
 		{ "engine_refuses", case_engine_refuses, T_USER_ONLY },
 		{ "kernel_accepts", case_kernel_accepts, T_KERNEL_ONLY },
 		{ "features", case_features, 0 },

@@ -62,7 +62,8 @@ static void md_case(FILE *f, const struct bench_case *c)
 			bench_fmt_ns(bench_hist_pct(&r->st.hist, 50), b, sizeof(b)),
 			bench_fmt_ns(bench_hist_pct(&r->st.hist, 99), p, sizeof(p)));
 		if (kern > 0)
-			fprintf(f, "%.2f |\n", v / kern);
+			fprintf(f, "%.2f |\n",
+				bench_case_ratio(c, r->engine, "kernel"));
 		else
 			fprintf(f, "- |\n");
 	}
@@ -79,7 +80,7 @@ static void md_targets(FILE *f, const struct bench_run *run)
 		double r = bench_ratio(run, t->id, t->num, t->den);
 
 		if (r > 0)
-			fprintf(f, "| %s | %.3g | >= %.2f | %s |\n", t->label, r,
+			fprintf(f, "| %s | %#.3g | >= %.2f | %s |\n", t->label, r,
 				t->min, r >= t->min ? "met" : "**missed**");
 		else
 			fprintf(f, "| %s | - | >= %.2f | not measured |\n",
@@ -108,7 +109,7 @@ static void md_growth(FILE *f, const struct bench_run *run, const char *prefix,
 		fprintf(f, "| %u | %s | %s | %.2f |\n",
 			!strcmp(prefix, "grow-qd") ? c->qd : c->threads,
 			bench_fmt_rate(k, a, sizeof(a)), bench_fmt_rate(u, b, sizeof(b)),
-			k > 0 ? u / k : 0);
+			bench_case_ratio(c, "user", "kernel"));
 	}
 	if (!rows)
 		fprintf(f, "Not in this run (the full suite has it).\n");
@@ -161,8 +162,9 @@ static void md_head(FILE *f, const struct bench_run *run)
 		"up all its engines, then runs them in interleaved rounds (%u rounds "
 		"of %u ms each; %u of %u ms for the cost-growth cases), so drift of the "
 		"machine hits all of them alike. ops/s is the median of the rounds' "
-		"ops/s; p50 and p99 are the latency of each op, submit to "
-		"completion, over all rounds. `user` is aioring's user-space "
+		"ops/s; a ratio is the median of the ratios of each round (its two "
+		"slices ran next to each other); p50 and p99 are the latency of each "
+		"op, submit to completion, over all rounds. `user` is aioring's user-space "
 		"engine, `kernel` aioring on kernel io_uring, `liburing` the "
 		"system's real liburing in a separate binary.\n\n",
 		run->rounds, run->slice_ms, run->growth_rounds, run->growth_slice_ms);
@@ -174,8 +176,8 @@ static void md_head(FILE *f, const struct bench_run *run)
 		run->date, run->cpu, run->nproc, run->mem_mib, run->kernel,
 		run->disk_fs, (unsigned long long)(run->file_size >> 20),
 		run->load[0], run->load[1]);
-	fprintf(f, "## Commands\n\n```sh\nmake O=build\n%s    # %.0f s\n```\n\n",
-		run->command, run->seconds);
+	fprintf(f, "## Commands\n\n```sh\nmake bench-docs    # builds, then runs:\n"
+		"%s    # %.0f s\n```\n\n", run->command, run->seconds);
 }
 
 /* The chart, when --svg wrote it next to the markdown file. */

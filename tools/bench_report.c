@@ -59,24 +59,50 @@ const struct bench_result *bench_result_of(const struct bench_case *c,
 	return NULL;
 }
 
-/* The median of the rounds' ops/s (the upper one of an even count). */
+/* The median of @n values (the upper one of an even count). */
+static double median(const double *x, unsigned n)
+{
+	double v[BENCH_MAX_ROUNDS];
+	unsigned i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && v[j - 1] > x[i]; j--)
+			v[j] = v[j - 1];
+		v[j] = x[i];
+	}
+	return n ? v[n / 2] : 0;
+}
+
+/* The median of the rounds' ops/s. */
 double bench_ops_per_sec(const struct bench_case *c, const char *engine)
 {
 	const struct bench_result *r = bench_result_of(c, engine);
-	double v[BENCH_MAX_ROUNDS];
-	unsigned i, j, n;
 
-	if (!r || r->status != BR_OK || !r->nrounds)
+	if (!r || r->status != BR_OK)
 		return 0;
-	n = r->nrounds;
-	for (i = 0; i < n; i++) {
-		double x = r->rate[i];
+	return median(r->rate, r->nrounds);
+}
 
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-	return v[n / 2];
+/*
+ * ops/s of @num over ops/s of @den in @c, or 0 when either did not run:
+ * the median of the ratios of each round, whose two slices ran next to
+ * each other. A burst of other work on the machine slows a round or two;
+ * pairing keeps it out of the ratio better than dividing two medians.
+ */
+double bench_case_ratio(const struct bench_case *c, const char *num,
+			const char *den)
+{
+	const struct bench_result *a = bench_result_of(c, num);
+	const struct bench_result *b = bench_result_of(c, den);
+	double x[BENCH_MAX_ROUNDS];
+	unsigned i, n = 0;
+
+	if (!a || !b || a->status != BR_OK || b->status != BR_OK)
+		return 0;
+	for (i = 0; i < a->nrounds && i < b->nrounds; i++)
+		if (b->rate[i] > 0)
+			x[n++] = a->rate[i] / b->rate[i];
+	return median(x, n);
 }
 
 const struct bench_case *bench_case_of(const struct bench_run *run,
@@ -95,13 +121,8 @@ double bench_ratio(const struct bench_run *run, const char *id,
 		   const char *num, const char *den)
 {
 	const struct bench_case *c = bench_case_of(run, id);
-	double a, b;
 
-	if (!c)
-		return 0;
-	a = bench_ops_per_sec(c, num);
-	b = bench_ops_per_sec(c, den);
-	return a > 0 && b > 0 ? a / b : 0;
+	return c ? bench_case_ratio(c, num, den) : 0;
 }
 
 const char *bench_fmt_rate(double v, char *buf, size_t len)
@@ -147,7 +168,8 @@ static void print_case(const struct bench_case *c, FILE *out)
 			continue;
 		}
 		if (kern > 0)
-			snprintf(d, sizeof(d), "%.2f", v / kern);
+			snprintf(d, sizeof(d), "%.2f",
+				 bench_case_ratio(c, r->engine, "kernel"));
 		else
 			snprintf(d, sizeof(d), "-");
 		fprintf(out, "  %-10s %12s %10s %10s %10s\n", r->engine,
@@ -199,7 +221,7 @@ static void print_targets(const struct bench_run *run, FILE *out)
 		char m[16];
 
 		if (r > 0)
-			snprintf(m, sizeof(m), "%.3g", r);
+			snprintf(m, sizeof(m), "%#.3g", r);
 		else
 			snprintf(m, sizeof(m), "-");
 		fprintf(out, "  %-52s %8s  >= %5.2f  %s\n", t->label, m, t->min, r <= 0 ? "not measured" : r >= t->min ? "met" : "MISSED");
@@ -262,7 +284,8 @@ static void json_result(FILE *f, const struct bench_case *c,
 		fprintf(f, "%s%.1f", i ? "," : "", r->rate[i]);
 	fprintf(f, "]");
 	if (kern > 0)
-		fprintf(f, ",\"ratio_to_kernel\":%.4f", v / kern);
+		fprintf(f, ",\"ratio_to_kernel\":%.4f",
+			bench_case_ratio(c, r->engine, "kernel"));
 	fprintf(f, "}");
 }
 

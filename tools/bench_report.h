@@ -20,7 +20,11 @@ extern const struct bench_target bench_targets[];	/* ends with id NULL */
 const char *bench_status_name(enum bench_status st);
 const struct bench_case *bench_case_of(const struct bench_run *run,
 				       const char *id);
-/* num / den in case @id, or 0 when either did not run. */
+/* ops/s of @num over @den in @c: the median of the rounds' ratios; 0 when
+ * either did not run. */
+double bench_case_ratio(const struct bench_case *c, const char *num,
+			const char *den);
+/* The same in case @id. */
 double bench_ratio(const struct bench_run *run, const char *id,
 		   const char *num, const char *den);
 const char *bench_fmt_rate(double v, char *buf, size_t len);

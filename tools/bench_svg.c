@@ -88,7 +88,6 @@ static void axis(FILE *f, int height)
 
 static int bars(FILE *f, const struct bench_case *c, int y)
 {
-	double kern = bench_ops_per_sec(c, "kernel");
 	int j;
 
 	fprintf(f, "<text x=\"8\" y=\"%d\" font-weight=\"bold\">%s</text>\n",
@@ -100,7 +99,7 @@ static int bars(FILE *f, const struct bench_case *c, int y)
 
 		if (r->status != BR_OK)
 			continue;
-		ratio = bench_ops_per_sec(c, r->engine) / kern;
+		ratio = bench_case_ratio(c, r->engine, "kernel");
 		x1 = x_of(ratio);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
 			LABEL_W - 8, y + 11, r->engine);

@@ -6,8 +6,9 @@
  * Every case sets up all its engines, then runs them in interleaved rounds
  * (A B C, A B C, ...), each for one slice of time: drift of this machine
  * (another process, frequency, cache) then hits all of them alike, and
- * only ratios measured in the same run are compared. Figures are ops/s
- * over all rounds, and p50/p99 of the per-op latency.
+ * only ratios measured in the same run are compared. Figures are the
+ * median ops/s of the rounds, the median of the rounds' ratios (see
+ * bench_case_ratio) and p50/p99 of the per-op latency.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -19,6 +19,7 @@
  * only at its next turn (the zombie list), never under its feet.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -28,11 +29,14 @@
 #include "engine/apoll.h"
 
 #define APOLL_EVENTS	64
+#define APOLL_FD_MIN	100	/* out of the application's way */
 
 struct apoll_ent {
 	struct apoll_ent *prev, *next;	/* ap->armed, under ap->lock */
 	struct apoll_ent *znext;	/* cancelled: ap->zombies, or a batch */
 	struct eng_req *req;
+	int pfd;			/* in epoll: the request's own dup */
+	bool own_pfd;			/* made for epoll (a fixed file's) */
 	uint32_t events;
 	bool running;			/* the poll thread is issuing it */
 	bool cancel;			/* cancel it once the issue returns */
@@ -72,6 +76,15 @@ static void apoll_unlink(struct apoll_ent *ent)
 	ent->next->prev = ent->prev;
 }
 
+/* Out of epoll, its descriptor closed, freed. */
+static void apoll_ent_free(struct eng_apoll *ap, struct apoll_ent *ent)
+{
+	epoll_ctl(ap->epfd, EPOLL_CTL_DEL, ent->pfd, NULL);
+	if (ent->own_pfd)
+		close(ent->pfd);
+	free(ent);
+}
+
 static void apoll_cancelled(struct eng_req *req)
 {
 	eng_req_set_res(req, -ECANCELED, 0);
@@ -99,7 +112,7 @@ static void apoll_fire(struct eng_apoll *ap, struct apoll_ent *ent)
 	if (ret == -EAGAIN && !ent->cancel) {
 		ev.events = ent->events | EPOLLONESHOT;
 		ev.data.ptr = ent;
-		if (epoll_ctl(ap->epfd, EPOLL_CTL_MOD, req->fd, &ev) == 0) {
+		if (epoll_ctl(ap->epfd, EPOLL_CTL_MOD, ent->pfd, &ev) == 0) {
 			pthread_mutex_unlock(&ap->lock);
 			return;
 		}
@@ -107,8 +120,7 @@ static void apoll_fire(struct eng_apoll *ap, struct apoll_ent *ent)
 	}
 	apoll_unlink(ent);
 	pthread_mutex_unlock(&ap->lock);
-	epoll_ctl(ap->epfd, EPOLL_CTL_DEL, req->fd, NULL);
-	free(ent);			/* only this turn could name it */
+	apoll_ent_free(ap, ent);	/* only this turn could name it */
 	if (ret == -EAGAIN) {
 		apoll_cancelled(req);
 		return;
@@ -129,6 +141,8 @@ static void apoll_reap_zombies(struct eng_apoll *ap)
 	pthread_mutex_unlock(&ap->lock);
 	for (; z; z = next) {
 		next = z->znext;
+		if (z->own_pfd)
+			close(z->pfd);
 		free(z);
 	}
 }
@@ -225,6 +239,19 @@ int eng_apoll_arm(struct eng_req *req)
 	if (!ent)
 		return -ENOMEM;
 	ent->req = req;
+	/* epoll keys a registration by file and fd number: a fixed file's
+	 * descriptor is shared by its users, so epoll gets a dup of it. */
+	ent->pfd = req->fd;
+	if (!req->own_fd) {
+		ent->pfd = fcntl(req->fd, F_DUPFD_CLOEXEC, APOLL_FD_MIN);
+		if (ent->pfd < 0)
+			ent->pfd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
+		if (ent->pfd < 0) {
+			free(ent);
+			return -errno;
+		}
+		ent->own_pfd = true;
+	}
 	ent->events = (req->def->pollin ? EPOLLIN : 0) |
 		      (req->def->pollout ? EPOLLOUT : 0);
 	ev.events = ent->events | EPOLLONESHOT;
@@ -233,7 +260,7 @@ int eng_apoll_arm(struct eng_req *req)
 	 * free the entry between our insertion and the ADD. */
 	pthread_mutex_lock(&ap->lock);
 	ret = ap->exiting ? -ECANCELED : 0;
-	if (!ret && epoll_ctl(ap->epfd, EPOLL_CTL_ADD, req->fd, &ev))
+	if (!ret && epoll_ctl(ap->epfd, EPOLL_CTL_ADD, ent->pfd, &ev))
 		ret = -errno;
 	if (!ret) {
 		ent->prev = ap->armed.prev;
@@ -242,8 +269,11 @@ int eng_apoll_arm(struct eng_req *req)
 		ap->armed.prev = ent;
 	}
 	pthread_mutex_unlock(&ap->lock);
-	if (ret)
+	if (ret) {
+		if (ent->own_pfd)
+			close(ent->pfd);
 		free(ent);
+	}
 	return ret;
 }
 
@@ -267,7 +297,7 @@ int eng_apoll_cancel(struct eng_ctx *ctx,
 			ent->cancel = true;
 			continue;
 		}
-		epoll_ctl(ap->epfd, EPOLL_CTL_DEL, ent->req->fd, NULL);
+		epoll_ctl(ap->epfd, EPOLL_CTL_DEL, ent->pfd, NULL);
 		apoll_unlink(ent);
 		ent->gone = true;
 		ent->znext = batch;

@@ -34,7 +34,7 @@ struct eng_poll {			/* POLL_ADD */
 struct eng_poll_remove {		/* POLL_REMOVE */
 	uint64_t old_ud, new_ud;
 	uint32_t events;
-	bool upd_events, upd_ud, multishot;
+	bool upd_events, upd_ud;
 };
 
 struct eng_timeout {			/* TIMEOUT, LINK_TIMEOUT */

@@ -57,8 +57,13 @@ static void cq_write(struct eng_ctx *ctx, const struct io_uring_cqe *src)
 {
 	struct io_uring_cqe *cqe;
 
-	cqe = &ctx->rings->cqes[ctx->cached_cq_tail & ctx->cq_mask];
+	cqe = &ctx->rings->cqes[(ctx->cached_cq_tail & ctx->cq_mask) <<
+				ctx->cqe_shift];
 	*cqe = *src;
+	/* CQE32: no engine op fills the second half (big_cqe): zeroes, as
+	 * the kernel posts for ops without extra data. */
+	if (ctx->cqe_shift)
+		cqe[1] = (struct io_uring_cqe){ 0 };
 	ctx->cached_cq_tail++;
 }
 

@@ -27,7 +27,8 @@
 			 IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF | \
 			 IORING_SETUP_ATTACH_WQ | IORING_SETUP_R_DISABLED | \
 			 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
-			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
+			 IORING_SETUP_SQE128 | IORING_SETUP_CQE32)
 #define ENG_FEATURES (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 		      IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS | \
 		      IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP | \
@@ -147,8 +148,10 @@ static int setup_check(unsigned entries, struct io_uring_params *p)
 
 static size_t rings_array_off(const struct io_uring_params *p)
 {
-	size_t off = sizeof(struct eng_rings) +
-		     p->cq_entries * sizeof(struct io_uring_cqe);
+	/* CQE32: each CQE takes two 16-byte slots, as in the kernel. */
+	size_t cqe = sizeof(struct io_uring_cqe) *
+		     (p->flags & IORING_SETUP_CQE32 ? 2 : 1);
+	size_t off = sizeof(struct eng_rings) + p->cq_entries * cqe;
 
 	return (off + ENG_CACHELINE - 1) & ~(size_t)(ENG_CACHELINE - 1);
 }
@@ -185,7 +188,10 @@ static int setup_memory(struct eng_ctx *ctx, const struct io_uring_params *p)
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ctx->ring_mem == MAP_FAILED)
 		return -ENOMEM;
-	ctx->sqe_sz = p->sq_entries * sizeof(struct io_uring_sqe);
+	ctx->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	ctx->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	ctx->sqe_sz = (p->sq_entries * sizeof(struct io_uring_sqe)) <<
+		      ctx->sqe_shift;
 	ctx->sqe_mem = mmap(NULL, ctx->sqe_sz, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ctx->sqe_mem == MAP_FAILED) {

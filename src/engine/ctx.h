@@ -79,6 +79,7 @@ struct eng_ctx {
 	uint32_t sq_entries, sq_mask;
 	uint32_t cq_entries, cq_mask;
 	uint32_t setup_flags;
+	uint8_t sqe_shift, cqe_shift;	/* SQE128, CQE32: slots are doubled */
 	uint32_t cached_sq_head;	/* our private copy of sq.head */
 	struct eng_req *req_cache;	/* free requests */
 	_Atomic(struct eng_req *) req_returned; /* freed by other threads */

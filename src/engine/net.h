@@ -38,6 +38,7 @@ struct eng_sr {
 	bool multishot, limited;
 	bool recvmsg_out;		/* RECVMSG: struct io_uring_recvmsg_out */
 	bool read_mode;			/* READ_MULTISHOT: preadv2, not recvmsg */
+	int8_t inq;			/* reports SOCK_NONEMPTY: -1 not known yet */
 	uint32_t namelen, controllen;	/* RECVMSG multishot: reserved */
 	uint32_t notif_res;		/* SEND_ZC: the notification's res */
 };

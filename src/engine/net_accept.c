@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "engine/apoll.h"
 #include "engine/net_int.h"
+#include "engine/rsrc.h"
 
 #define ACCEPT_IOU_FLAGS (IORING_ACCEPT_MULTISHOT | IORING_ACCEPT_DONTWAIT | \
 			  IORING_ACCEPT_POLL_FIRST)
@@ -98,7 +99,9 @@ int eng_accept_issue(struct eng_req *req, unsigned issue_flags)
 
 int eng_net_install_direct(struct eng_req *req, int fd, uint32_t slot)
 {
-	/* No direct descriptor table on this ring: the kernel's answers. */
-	close(fd);
-	return slot == IORING_FILE_INDEX_ALLOC ? -ENFILE : -ENXIO;
+	unsigned index = slot == IORING_FILE_INDEX_ALLOC ? IORING_FILE_INDEX_ALLOC
+							 : slot - 1;
+
+	/* Takes @fd in every case; 0, the allocated slot, or the error. */
+	return eng_file_install_fixed(req->ctx, fd, index);
 }

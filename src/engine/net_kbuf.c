@@ -137,8 +137,6 @@ static ssize_t kr_once(struct eng_req *req, uint32_t *cflags)
 	struct iovec iov;
 	ssize_t ret;
 
-	if (sr->limited && (!len || len > sr->mshot_left))
-		len = sr->mshot_left;
 	eng_kbuf_lock(ctx);
 	ret = eng_kbuf_select(ctx, &sr->sel, req->buf_group, &len, false);
 	if (!ret)

@@ -77,6 +77,7 @@ static int sr_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe,
 	sr->limited = false;
 	sr->recvmsg_out = false;
 	sr->read_mode = false;
+	sr->inq = -1;
 	sr->buf_len = 0;
 	sr->sel.held = false;
 	return 0;
@@ -250,16 +251,36 @@ static bool sr_retry(struct eng_req *req, ssize_t ret)
 	return type == SOCK_STREAM || type == SOCK_SEQPACKET;
 }
 
-/* More data is queued behind what a TCP recv returned. */
-uint32_t eng_sr_nonempty(struct eng_req *req)
+/* The kernel reports what is left to read (msg_inq) for TCP and for
+ * AF_UNIX streams; the others never set SOCK_NONEMPTY. */
+static bool sr_reports_inq(int fd)
 {
 	socklen_t len = sizeof(int);
-	int proto = 0, inq = 0;
+	int type = 0, domain = 0, proto = 0;
 
-	if (getsockopt(req->fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) ||
-	    proto != IPPROTO_TCP)
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) || type != SOCK_STREAM)
+		return false;
+	len = sizeof(int);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len))
+		return false;
+	if (domain == AF_UNIX)
+		return true;
+	len = sizeof(int);
+	return !getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) &&
+	       proto == IPPROTO_TCP;
+}
+
+/* More data is queued behind what a receive returned. */
+uint32_t eng_sr_nonempty(struct eng_req *req)
+{
+	struct eng_sr *sr = &req->net.sr;
+	int inq = 0;
+
+	if (sr->read_mode)
 		return 0;
-	if (ioctl(req->fd, SIOCINQ, &inq) || inq <= 0)
+	if (sr->inq < 0)
+		sr->inq = sr_reports_inq(req->fd);
+	if (!sr->inq || ioctl(req->fd, SIOCINQ, &inq) || inq <= 0)
 		return 0;
 	return IORING_CQE_F_SOCK_NONEMPTY;
 }

@@ -184,12 +184,10 @@ int eng_poll_remove_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	pr->new_ud = sqe->off;
 	if (!pr->upd_ud && pr->new_ud)
 		return -EINVAL;
-	if (pr->upd_events) {
+	if (pr->upd_events)
 		pr->events = poll_parse_events(sqe);
-		pr->multishot = flags & IORING_POLL_ADD_MULTI;
-	} else if (sqe->poll32_events) {
+	else if (sqe->poll32_events)
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -210,10 +208,9 @@ static void poll_rearm(struct eng_req *preq, const struct eng_poll_remove *pr)
 {
 	int ret;
 
-	if (pr->upd_events) {
+	/* As the kernel: the event bits change, oneshot or multishot not. */
+	if (pr->upd_events)
 		preq->poll.events = pr->events;
-		preq->poll.multishot = pr->multishot;
-	}
 	if (pr->upd_ud)
 		preq->user_data = pr->new_ud;
 	ret = eng_poll_add_issue(preq, 0);

@@ -85,19 +85,18 @@ static int sq_cpu_check(unsigned cpu)
 static int sq_attach_check(const struct io_uring_params *p)
 {
 	struct eng_ctx *other;
+	bool polled;
 
 	if (!(p->flags & IORING_SETUP_ATTACH_WQ))
 		return 0;
-	if (fcntl(p->wq_fd, F_GETFD) < 0)
+	if (fcntl((int)p->wq_fd, F_GETFD) < 0)
 		return -ENXIO;
-	other = eng_lookup((int)p->wq_fd);
-	if (!other)
-		other = eng_lookup_dup((int)p->wq_fd);
+	other = eng_ctx_get((int)p->wq_fd);	/* held: it may be closing */
 	if (!other)
 		return -EINVAL;
-	if ((p->flags & IORING_SETUP_SQPOLL) && !other->sqpoll)
-		return -EINVAL;
-	return 0;
+	polled = other->sqpoll != NULL;
+	eng_ctx_put(other);
+	return (p->flags & IORING_SETUP_SQPOLL) && !polled ? -EINVAL : 0;
 }
 
 int eng_sqpoll_create(struct eng_ctx *ctx, const struct io_uring_params *p)

@@ -161,7 +161,7 @@ static const struct io_uring_sqe *sq_next(struct eng_ctx *ctx)
 			return NULL;
 		}
 	}
-	return &ctx->sqes[idx];
+	return &ctx->sqes[idx << ctx->sqe_shift];	/* SQE128: 2 slots */
 }
 
 /* Under submit_lock. Returns the number of SQEs submitted. */

@@ -7,18 +7,23 @@
 /*
  * A table that grows is copied, and the old one is never freed: a reader
  * may still be looking at it. The sizes double, so the waste is bounded
- * by the size of the live table.
+ * by the size of the live table. Each allocation keeps the one before it
+ * in its first slot, so the old tables stay reachable (leak checkers see
+ * them as owned, which they are).
  */
 static int fdmap_grow(struct fdmap *map, int fd)
 {
-	void **t = atomic_load(&map->table), **nt;
+	void **t = atomic_load(&map->table), **raw, **nt;
 	int size = atomic_load(&map->size), nsize = size ? size : 64;
 
 	while (nsize <= fd)
 		nsize *= 2;
-	nt = calloc((size_t)nsize, sizeof(*nt));
-	if (!nt)
+	raw = calloc((size_t)nsize + 1, sizeof(*raw));
+	if (!raw)
 		return -ENOMEM;
+	raw[0] = map->raw;
+	map->raw = raw;
+	nt = raw + 1;
 	if (t)
 		memcpy(nt, t, sizeof(*nt) * (size_t)size);
 	/* Table before size, both release: see fdmap_get(). */

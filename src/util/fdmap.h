@@ -13,6 +13,7 @@ struct fdmap {
 	pthread_mutex_t lock;
 	_Atomic(void **) table;
 	atomic_int size;
+	void **raw;			/* the newest allocation: see fdmap.c */
 };
 
 #define FDMAP_INIT { .lock = PTHREAD_MUTEX_INITIALIZER }
