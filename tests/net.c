@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -542,6 +543,50 @@ static void case_direct(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* ACCEPT says when more connections wait (TCP), not for AF_UNIX. */
+static void case_accept_nonempty(void)
+{
+	struct io_uring ring;
+	struct sockaddr_in sa;
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int l = t_listener(&sa), c[4], ul, i;
+	struct res r;
+
+	t_ring(&ring, 8, NULL);
+	for (i = 0; i < 2; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK_EQ(connect(c[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		io_uring_prep_accept(sqe_ud(&ring, 1), l, NULL, NULL, SOCK_CLOEXEC);
+		r = run1(&ring, 1);
+		CHECK(r.res >= 0);
+		CHECK_EQ(r.flags, i ? 0 : IORING_CQE_F_SOCK_NONEMPTY);
+		close(r.res);
+	}
+	/* an abstract AF_UNIX name: nothing left in the file system */
+	snprintf(un.sun_path + 1, sizeof(un.sun_path) - 1, "aioring-net-%d", getpid());
+	ul = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(bind(ul, (struct sockaddr *)&un, sizeof(un)), 0);
+	CHECK_EQ(listen(ul, 4), 0);
+	for (i = 2; i < 4; i++) {
+		c[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK_EQ(connect(c[i], (struct sockaddr *)&un, sizeof(un)), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		io_uring_prep_accept(sqe_ud(&ring, 2), ul, NULL, NULL, SOCK_CLOEXEC);
+		r = run1(&ring, 2);
+		CHECK(r.res >= 0);
+		CHECK_EQ(r.flags, 0);
+		close(r.res);
+	}
+	for (i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+	close(ul);
+	io_uring_queue_exit(&ring);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
@@ -556,6 +601,7 @@ int main(int argc, char **argv)
 		{ "multishot_accept", case_multishot_accept, 0 },
 		{ "cancel_parked", case_cancel_parked, 0 },
 		{ "direct", case_direct, 0 },
+		{ "accept_nonempty", case_accept_nonempty, 0 },
 		{ NULL, NULL, 0 }
 	};
 

@@ -173,13 +173,22 @@ void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 /* Posts the submitter's batch of inline completions in one go. */
 void eng_post_batch(struct eng_ctx *ctx)
 {
-	unsigned i;
+	unsigned i, n = ctx->nr_batch;
 
-	if (!ctx->nr_batch)
+	if (!n)
 		return;
 	pthread_mutex_lock(&ctx->cq_lock);
-	for (i = 0; i < ctx->nr_batch; i++)
-		cq_fill(ctx, &ctx->batch[i]);
+	if (!ctx->ovf_head && ctx->cq_entries - cq_used(ctx) >= n) {
+		/* The common case: room for the whole batch, one check. */
+		for (i = 0; i < n; i++)
+			cq_write(ctx, &ctx->batch[i]);
+		atomic_store_explicit(&ctx->cq_posted, atomic_load_explicit(
+			&ctx->cq_posted, memory_order_relaxed) + n,
+			memory_order_relaxed);
+	} else {
+		for (i = 0; i < n; i++)
+			cq_fill(ctx, &ctx->batch[i]);
+	}
 	cq_commit(ctx, false);
 	pthread_mutex_unlock(&ctx->cq_lock);
 	ctx->nr_batch = 0;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "engine/apoll.h"
 #include "engine/req.h"
+#include "engine/fdinfo.h"
 #include "engine/ringctl.h"
 #include "engine/rsrc.h"
 #include "util/fdmap.h"
@@ -265,6 +266,8 @@ static void ctx_free(struct eng_ctx *ctx)
 	pthread_mutex_destroy(&ctx->cq_lock);
 	pthread_mutex_destroy(&ctx->rsrc_lock);
 	pthread_mutex_destroy(&ctx->defer_lock);
+	pthread_mutex_destroy(&ctx->fdinfo_lock);
+	eng_fdinfo_free(ctx);
 	pthread_mutex_destroy(&ctx->armed_lock);
 	free(ctx);
 }
@@ -279,6 +282,7 @@ static struct eng_ctx *ctx_alloc(const char *reason)
 	pthread_mutex_init(&ctx->cq_lock, NULL);
 	pthread_mutex_init(&ctx->rsrc_lock, NULL);
 	pthread_mutex_init(&ctx->defer_lock, NULL);
+	pthread_mutex_init(&ctx->fdinfo_lock, NULL);
 	pthread_mutex_init(&ctx->armed_lock, NULL);
 	ctx->ovf_tail = &ctx->ovf_head;
 	ctx->defer_tail = &ctx->defer_head;

@@ -108,13 +108,16 @@ struct eng_ctx {
 	bool evfd_async;
 
 	/* --- IOSQE_IO_DRAIN (drain.c) --- */
-	atomic_uint nr_completed;
+	atomic_uint nr_completed;	/* by other threads: see req.h */
+	atomic_uint nr_completed_sub;	/* by the submitter */
 	atomic_bool defer_pending;
 	pthread_mutex_t defer_lock;
 	struct eng_defer *defer_head, **defer_tail;
 
 	/* --- requests in flight, workers and resources --- */
 	atomic_uint inflight;
+	_Atomic(struct eng_fdinfo_table *) fdinfo;	/* fdinfo.c, lazy */
+	pthread_mutex_t fdinfo_lock;
 	struct eng_wq *wq;
 	pthread_mutex_t rsrc_lock;	/* table slots, provided buffers */
 	struct eng_rsrc **bufs;		/* registered buffers: see rsrc.h */

@@ -21,8 +21,7 @@ struct eng_defer {
 /* Under defer_lock: the entries whose turn has come, in order. */
 static struct eng_defer *drain_take_ready(struct eng_ctx *ctx)
 {
-	uint32_t done = atomic_load_explicit(&ctx->nr_completed,
-					     memory_order_acquire);
+	uint32_t done = eng_nr_completed(ctx);
 	struct eng_defer *ready = NULL, **tail = &ready, *de;
 
 	while ((de = ctx->defer_head) && (int32_t)(done - de->seq) >= 0) {
@@ -52,7 +51,7 @@ static void drain_run(struct eng_defer *de, bool in_worker)
  * may complete at once and free the next: the outermost call on a thread
  * loops, the nested ones return, so a cascade costs no stack.
  */
-void eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
+void __eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
 {
 	static __thread bool flushing;
 	struct eng_defer *ready;
@@ -79,16 +78,10 @@ void eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
  * true if it was deferred instead; @nr is the number of requests it
  * stands for (a chain counts all its members).
  */
-bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, unsigned nr)
+bool __eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, uint32_t seq)
 {
-	uint32_t seq = ctx->nr_submitted;
-	struct eng_defer *de;
+	struct eng_defer *de = malloc(sizeof(*de));
 
-	ctx->nr_submitted += nr;
-	if (!(req->sqe_flags & IOSQE_IO_DRAIN) &&
-	    !atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
-		return false;
-	de = malloc(sizeof(*de));
 	if (!de) {
 		eng_req_set_res(req, -ENOMEM, 0);
 		req->flags |= ENG_REQ_F_FAIL;

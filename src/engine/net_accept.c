@@ -7,6 +7,7 @@
  * F_MORE.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <unistd.h>
 #include "engine/apoll.h"
@@ -52,11 +53,16 @@ static int accept_call(int fd, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
-/* As the kernel (TCP): more connections are waiting behind this one. */
+/* As the kernel, for TCP only: more connections wait behind this one. */
 static uint32_t accept_nonempty(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	socklen_t len = sizeof(int);
+	int proto = 0;
 
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) ||
+	    proto != IPPROTO_TCP)
+		return 0;
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) ?
 	       IORING_CQE_F_SOCK_NONEMPTY : 0;
 }

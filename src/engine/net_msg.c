@@ -161,7 +161,8 @@ static int sr_recv_prep_common(struct eng_req *req,
 	struct eng_sr *sr = &req->net.sr;
 	int ret;
 
-	if (sqe->file_index || sqe->addr2)
+	/* file_index is optlen here: checked below */
+	if (sqe->addr2)
 		return -EINVAL;
 	ret = sr_prep_common(req, sqe, RECVMSG_FLAGS);
 	if (ret)

@@ -10,7 +10,7 @@
 #include "engine/rsrc.h"
 #include "engine/ringctl.h"
 
-static const struct eng_opdef eng_ops[IORING_OP_LAST] = {
+const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 	[IORING_OP_NOP] = {
 		.name = "NOP",
 		.prep = eng_nop_prep,
@@ -392,10 +392,3 @@ static const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 		.issue = eng_async_cancel_issue,
 	},
 };
-
-const struct eng_opdef *eng_opdef(unsigned opcode)
-{
-	if (opcode >= IORING_OP_LAST || !eng_ops[opcode].issue)
-		return NULL;
-	return &eng_ops[opcode];
-}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "engine/apoll.h"
+#include "engine/fdinfo.h"
 #include "engine/req.h"
 #include "engine/rsrc.h"
 
@@ -101,8 +102,7 @@ static void req_post(struct eng_req *req, bool in_worker)
 	if (req->buf_node)
 		eng_rsrc_put(ctx, req->buf_node, !in_worker);
 	req_free(req, in_worker);
-	/* Release: its effects happen before a drained request starts. */
-	atomic_fetch_add_explicit(&ctx->nr_completed, 1, memory_order_release);
+	eng_count_completed(ctx, in_worker);
 	eng_drain_flush(ctx, in_worker);
 }
 
@@ -136,6 +136,15 @@ struct eng_req *eng_req_done(struct eng_req *req, bool in_worker)
 	return next;
 }
 
+#define ENG_FDI_ASKED 0x80u
+
+unsigned eng_req_fdinfo(struct eng_req *req)
+{
+	if (!req->fdi)
+		req->fdi = (uint8_t)(eng_fdinfo(req->ctx, req->fd) | ENG_FDI_ASKED);
+	return req->fdi & ~ENG_FDI_ASKED;
+}
+
 int eng_req_own_file(struct eng_req *req)
 {
 	int fd;
@@ -143,6 +152,7 @@ int eng_req_own_file(struct eng_req *req)
 	/* A fixed file's node is a reference of its own already. */
 	if (!req->def->needs_file || req->own_fd || req->file_node)
 		return 0;
+	eng_req_fdinfo(req);	/* asked by the application's fd number */
 	fd = fcntl(req->fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
 	if (fd < 0 && errno == EINVAL)
 		fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
@@ -150,6 +160,8 @@ int eng_req_own_file(struct eng_req *req)
 		return -errno;
 	req->fd = fd;
 	req->own_fd = true;
+	/* Our dups recycle their numbers: what was known of it is void. */
+	eng_fdinfo_forget(req->ctx, fd);
 	return 0;
 }
 

@@ -71,6 +71,7 @@ struct eng_req {
 	uint16_t buf_group;		/* IOSQE_BUFFER_SELECT */
 	struct eng_req *ltimeout;	/* the LINK_TIMEOUT guarding it */
 	uint8_t opcode, sqe_flags;
+	uint8_t fdi;			/* ENG_FDI_* of its file, 0: not asked */
 	int32_t res;
 	uint32_t cflags;
 	union {
@@ -120,7 +121,14 @@ struct eng_opdef {
 };
 
 /* opdef.c: the op table; NULL for opcodes the engine does not implement */
-const struct eng_opdef *eng_opdef(unsigned opcode);
+extern const struct eng_opdef eng_ops[IORING_OP_LAST];
+
+static inline const struct eng_opdef *eng_opdef(unsigned opcode)
+{
+	if (opcode >= IORING_OP_LAST || !eng_ops[opcode].issue)
+		return NULL;
+	return &eng_ops[opcode];
+}
 
 static inline void eng_req_set_res(struct eng_req *req, int32_t res,
 				   uint32_t cflags)
@@ -138,12 +146,59 @@ struct eng_req *eng_req_done(struct eng_req *req, bool in_worker);
 /* From any thread but the submitter: completes @req (res set) and runs
  * the rest of its chain there. */
 void eng_req_complete_async(struct eng_req *req);
+/* What the engine knows of the request's file (fdinfo.h), asked once and
+ * kept with the request: its private dup has a recycled number. */
+unsigned eng_req_fdinfo(struct eng_req *req);
 /* Gives the punted request its own reference to its file. */
 int eng_req_own_file(struct eng_req *req);
 
 /* drain.c */
-bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, unsigned nr);
-void eng_drain_flush(struct eng_ctx *ctx, bool in_worker);
+bool __eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, uint32_t seq);
+/* Counts @nr submitted requests (a chain counts all its members); true
+ * if a drain holds @req back. The common case is inline and cheap. */
+static inline bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req,
+				   unsigned nr)
+{
+	uint32_t seq = ctx->nr_submitted;
+
+	ctx->nr_submitted += nr;
+	if (!(req->sqe_flags & IOSQE_IO_DRAIN) &&
+	    !atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
+		return false;
+	return __eng_drain_defer(ctx, req, seq);
+}
+void __eng_drain_flush(struct eng_ctx *ctx, bool in_worker);
+/* After each completion: the common case (no drain) is one load. */
+static inline void eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
+{
+	if (atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
+		__eng_drain_flush(ctx, in_worker);
+}
+
+/*
+ * Requests completed, for IOSQE_IO_DRAIN. The submitter counts its own
+ * without a locked instruction (it is the only writer of that half);
+ * other threads add to the atomic half. Release on both: a request's
+ * effects happen before a drained request that sees it counted starts.
+ */
+static inline void eng_count_completed(struct eng_ctx *ctx, bool in_worker)
+{
+	if (in_worker) {
+		atomic_fetch_add_explicit(&ctx->nr_completed, 1,
+					  memory_order_release);
+		return;
+	}
+	atomic_store_explicit(&ctx->nr_completed_sub,
+			      atomic_load_explicit(&ctx->nr_completed_sub,
+						   memory_order_relaxed) + 1,
+			      memory_order_release);
+}
+
+static inline uint32_t eng_nr_completed(struct eng_ctx *ctx)
+{
+	return atomic_load_explicit(&ctx->nr_completed, memory_order_acquire) +
+	       atomic_load_explicit(&ctx->nr_completed_sub, memory_order_acquire);
+}
 void eng_drain_cancel_all(struct eng_ctx *ctx);
 
 /* wq.c: the bounded worker pool */

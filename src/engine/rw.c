@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
+#include <unistd.h>
+#include "engine/fdinfo.h"
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "util/ucopy.h"
@@ -197,6 +197,20 @@ static void rw_advance(struct eng_rw *rw, size_t n)
 	}
 }
 
+/* One buffer and no flags: pread()/pwrite() skip the kernel's iovec
+ * import that preadv2() pays for. */
+static ssize_t rw_call(int fd, const struct eng_rw *rw, off_t pos, int flags,
+		       bool write)
+{
+	const struct iovec *v = rw->iov;
+
+	if (rw->nr_iov == 1 && !flags && pos != -1)
+		return write ? pwrite(fd, v->iov_base, v->iov_len, pos)
+			     : pread(fd, v->iov_base, v->iov_len, pos);
+	return write ? pwritev2(fd, v, rw->nr_iov, pos, flags)
+		     : preadv2(fd, v, rw->nr_iov, pos, flags);
+}
+
 static ssize_t rw_syscall(struct eng_req *req, bool write, int flags)
 {
 	struct eng_rw *rw = &req->rw;
@@ -204,8 +218,7 @@ static ssize_t rw_syscall(struct eng_req *req, bool write, int flags)
 	ssize_t ret;
 
 	for (;;) {
-		ret = write ? pwritev2(req->fd, rw->iov, rw->nr_iov, pos, flags)
-			    : preadv2(req->fd, rw->iov, rw->nr_iov, pos, flags);
+		ret = rw_call(req->fd, rw, pos, flags, write);
 		if (ret >= 0)
 			return ret;
 		/* A stream (pipe, socket) has no offset: the kernel ignores
@@ -221,22 +234,9 @@ static ssize_t rw_syscall(struct eng_req *req, bool write, int flags)
 	}
 }
 
-static bool rw_is_regular(int fd)
+static bool rw_is_regular(struct eng_req *req)
 {
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
-}
-
-/* Without NOWAIT support, a file that lives in memory cannot block on a
- * device: it runs inline rather than costing a worker hand-off. */
-static bool rw_in_memory(int fd)
-{
-	struct statfs sfs;
-
-	if (fstatfs(fd, &sfs))
-		return false;
-	return sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
+	return eng_req_fdinfo(req) & ENG_FDI_REG;
 }
 
 static int rw_finish(struct eng_req *req, ssize_t ret)
@@ -285,19 +285,27 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 {
 	struct eng_rw *rw = &req->rw;
 	bool user_nowait = rw->rw_flags & ENG_RWF_USER_NOWAIT;
-	ssize_t ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
+	unsigned info = eng_req_fdinfo(req);
+	ssize_t ret;
 
+	if (!user_nowait && (info & ENG_FDI_DIRECT)) {
+		/* O_DIRECT ignores RWF_NOWAIT and would wait for the device
+		 * here, one request after the other: a worker takes it. */
+		req->flags |= ENG_REQ_F_NO_APOLL;
+		return -EAGAIN;
+	}
+	if (!user_nowait && (info & ENG_FDI_MEM))
+		return rw_finish(req, rw_syscall(req, write, rw->rw_flags));
+	ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
 	if (ret == -EFAULT)
 		rw_check_iovec_fault(req);
 	if (ret == -EAGAIN)
 		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {
-		if (!rw_in_memory(req->fd)) {
-			/* poll would say "ready" for ever: a worker blocks */
-			req->flags |= ENG_REQ_F_NO_APOLL;
-			return -EAGAIN;
-		}
-		return rw_finish(req, rw_syscall(req, write, rw->rw_flags));
+		/* No NOWAIT support (and not in memory, see above): poll
+		 * would say "ready" for ever, so a worker blocks. */
+		req->flags |= ENG_REQ_F_NO_APOLL;
+		return -EAGAIN;
 	}
 	if (ret <= 0 || user_nowait)
 		return rw_finish(req, ret);
@@ -308,7 +316,7 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	rw_advance(rw, (size_t)ret);
 	/* A short nonblocking transfer: only a regular file finishes it,
 	 * in a worker; anything else reports the short count. */
-	if (!rw->nr_iov || !rw_is_regular(req->fd))
+	if (!rw->nr_iov || !rw_is_regular(req))
 		return rw_finish(req, 0);
 	return -EAGAIN;
 }

@@ -30,6 +30,7 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 	req->sqe_flags = sqe->flags;
 	req->fd = sqe->fd;
 	req->own_fd = false;
+	req->fdi = 0;
 	req->file_node = NULL;	/* IOSQE_FIXED_FILE: resolved at issue */
 	req->buf_node = NULL;
 	req->ltimeout = NULL;

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "engine/fdinfo.h"
 #include "engine/req.h"
 
 #define WQ_SPIN_NS	20000		/* idle spin before sleeping */
@@ -242,11 +243,7 @@ static int wq_spawn(struct eng_wq *wq, int acct_idx)
  * a peer for ever, and must not starve them. */
 static int wq_acct_of(struct eng_req *req)
 {
-	struct stat st;
-
-	if (!req->def->needs_file || fstat(req->fd, &st))
-		return WQ_BOUND;
-	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+	if (!req->def->needs_file || (eng_req_fdinfo(req) & ENG_FDI_REG))
 		return WQ_BOUND;
 	req->flags |= ENG_REQ_F_POLLABLE;
 	return WQ_UNBOUND;
