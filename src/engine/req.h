@@ -50,7 +50,7 @@ struct eng_fsop {
 	uint8_t own;			/* FSOP_OWN_*: dfd/dfd2 are our dups */
 };
 #define ENG_REQ_F_PREP_FAULT	2u	/* failed as the kernel's prep would */
-#define ENG_REQ_F_POLLABLE	4u	/* its file is not regular: it may wait */
+#define ENG_REQ_F_POLLABLE	8u	/* its file is not regular: it may wait */
 #define ENG_REQ_F_RES_OK	4u	/* res < 0 does not fail the chain */
 /* -EAGAIN needs a worker, not readiness (a file without NOWAIT support) */
 #define ENG_REQ_F_NO_APOLL	(1u << 15)
