@@ -233,7 +233,7 @@ static void case_stress(void)
 		for (i = 0; i < BATCH; i++)
 			submit_one(&r, &rng);
 		CHECK(io_uring_submit(&r.ring) > 0);
-		reap(&r, 8 * BATCH, 5000);
+		reap(&r, 8 * BATCH, 15000);
 	}
 	/* Whatever still waits for data gets it; the rest is cancelled. */
 	atomic_store(&r.stop, true);
@@ -250,7 +250,7 @@ static void case_stress(void)
 		struct io_uring_cqe *cqe;
 
 		for (;;) {
-			cqe = t_wait(&r.ring, 5000);
+			cqe = t_wait(&r.ring, 15000);
 			if (cqe->user_data == MAX_UD - 1) {
 				io_uring_cqe_seen(&r.ring, cqe);
 				break;
@@ -259,7 +259,7 @@ static void case_stress(void)
 			io_uring_cqe_seen(&r.ring, cqe);
 		}
 	}
-	reap(&r, 0, 5000);
+	reap(&r, 0, 15000);
 	race_check(&r);
 	usleep(20000);
 	{

@@ -105,9 +105,23 @@ static void case_child_own_ring(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * The children below inherit a copy of a request that is in flight in the
+ * parent. Its only owners are the parent's threads and epoll set, which a
+ * child does not have, so a leak checker run at the child's exit would
+ * count it: these children end without exit handlers.
+ */
 static void child_nothing(void *arg)
 {
 	(void)arg;
+	_exit(T_EXIT_PASS);
+}
+
+static void child_exits_ring_inflight(void *arg)
+{
+	(void)arg;
+	io_uring_queue_exit(&ring);
+	_exit(T_EXIT_PASS);
 }
 
 /* A request in flight across a fork completes in the parent. */
@@ -123,7 +137,7 @@ static void case_inflight_across_fork(void)
 	t_submit(&ring, 1);
 	usleep(20000);
 	CHECK_EQ(t_fork_run(child_nothing, NULL, 10000), 0);
-	CHECK_EQ(t_fork_run(child_exits_ring, NULL, 10000), 0);
+	CHECK_EQ(t_fork_run(child_exits_ring_inflight, NULL, 10000), 0);
 	CHECK_EQ(write(p[1], "forked", 6), 6);
 	cqe = t_wait(&ring, 5000);
 	CHECK_EQ(cqe->res, 6);

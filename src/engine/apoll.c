@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "engine/apoll.h"
+#include "engine/fdinfo.h"
 
 #define APOLL_EVENTS	64
 #define APOLL_FD_MIN	100	/* out of the application's way */
@@ -58,16 +58,15 @@ struct eng_apoll {
 static struct eng_apoll apoll_dead = { .exiting = true };
 static pthread_mutex_t apoll_create_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The per-ring fd hint (fdinfo.h) instead of an fstat per park: a stale
+ * "pollable" for a regular file is refused by epoll (EPERM) and the
+ * request goes to a worker; a stale "regular" only costs a worker. */
 bool eng_apoll_pollable(struct eng_req *req)
 {
-	struct stat st;
-
 	if ((!req->def->pollin && !req->def->pollout) ||
-	    (req->flags & ENG_REQ_F_NO_APOLL))
+	    (req->flags & ENG_REQ_F_NO_APOLL) || !req->def->needs_file)
 		return false;
-	if (!req->def->needs_file || fstat(req->fd, &st))
-		return false;
-	return !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+	return !(eng_req_fdinfo(req) & ENG_FDI_REG);
 }
 
 static void apoll_unlink(struct apoll_ent *ent)

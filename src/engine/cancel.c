@@ -157,18 +157,42 @@ static int cancel_armed(struct eng_ctx *ctx, struct eng_cancel_cd *cd,
 	return nr;
 }
 
+/* Futex waits wait in workers here, in a list of their own in the kernel,
+ * which searches it after io-wq and poll and counts what it cancels. */
+static bool cancel_is_futex(const struct eng_req *req)
+{
+	return req->opcode == IORING_OP_FUTEX_WAIT ||
+	       req->opcode == IORING_OP_FUTEX_WAITV;
+}
+
+static bool cancel_match_iowq(struct eng_req *req, void *arg)
+{
+	return !cancel_is_futex(req) && eng_cancel_match(req, arg);
+}
+
+static bool cancel_match_futex(struct eng_req *req, void *arg)
+{
+	return cancel_is_futex(req) && eng_cancel_match(req, arg);
+}
+
 int eng_cancel(struct eng_ctx *ctx, struct eng_cancel_cd *cd)
 {
 	bool all = cd->flags & (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY);
 	bool running = false;
-	int nr;
+	int nr, nf;
 
-	nr = eng_wq_cancel(ctx->wq, eng_cancel_match, cd, all, &running);
+	nr = eng_wq_cancel(ctx->wq, cancel_match_iowq, cd, all, &running);
 	if (nr && !all)
 		return 0;
 	nr += eng_apoll_cancel(ctx, eng_cancel_match, cd, all);
 	if (nr && !all)
 		return 0;
+	/* As the kernel: the number found, and one pass of an ALL cancel
+	 * counts as one however many it found. */
+	nf = eng_wq_cancel(ctx->wq, cancel_match_futex, cd, all, &running);
+	if (nf && !all)
+		return nf;
+	nr += nf ? 1 : 0;
 	nr += cancel_armed(ctx, cd, all, &running);
 	if (all)
 		return nr;

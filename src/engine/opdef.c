@@ -9,6 +9,7 @@
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "engine/ringctl.h"
+#include "engine/waitops.h"
 
 const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 	[IORING_OP_NOP] = {
@@ -385,6 +386,34 @@ const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 		.name = "LINK_TIMEOUT",
 		.prep = eng_link_timeout_prep,
 		.issue = eng_link_timeout_issue,
+	},
+	[IORING_OP_EPOLL_CTL] = {	/* epoll.c */
+		.name = "EPOLL_CTL",
+		.prep = eng_epoll_ctl_prep,
+		.issue = eng_epoll_ctl_issue,
+	},
+	[IORING_OP_EPOLL_WAIT] = {
+		.name = "EPOLL_WAIT",
+		.prep = eng_epoll_wait_prep,
+		.issue = eng_epoll_wait_issue,
+		.needs_file = true,
+		.pollin = true,		/* parked while nothing is ready */
+	},
+	[IORING_OP_FUTEX_WAKE] = {	/* futex.c */
+		.name = "FUTEX_WAKE",
+		.prep = eng_futex_wake_prep,
+		.issue = eng_futex_wake_issue,
+	},
+	[IORING_OP_FUTEX_WAIT] = {
+		.name = "FUTEX_WAIT",
+		.prep = eng_futex_wait_prep,
+		.issue = eng_futex_wait_issue,
+	},
+	[IORING_OP_FUTEX_WAITV] = {
+		.name = "FUTEX_WAITV",
+		.prep = eng_futex_waitv_prep,
+		.issue = eng_futex_waitv_issue,
+		.cleanup = eng_futex_waitv_cleanup,
 	},
 	[IORING_OP_ASYNC_CANCEL] = {	/* cancel.c */
 		.name = "ASYNC_CANCEL",

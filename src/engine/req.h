@@ -98,6 +98,11 @@ struct eng_req {
 		struct eng_timeout_remove timeout_remove;
 		struct eng_cancel_op cancel;	/* cancel.c */
 		struct {
+			uint64_t addr, val, data;
+			uint32_t op, flags, events;
+			int32_t fd, len;
+		} waitop;		/* epoll.c, futex.c, waitid.c */
+		struct {
 			uint64_t user_data;
 			uint32_t len, cmd, src_fd, dst_fd, flags;
 		} msg;				/* msg_ring.c */
@@ -219,6 +224,12 @@ int eng_wq_set_affinity(struct eng_wq *wq, const void *mask, unsigned len);
 /* For blocking issue on a pollable file: waits for @events or for the
  * pool to be torn down (-ECANCELED). */
 int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events);
+/* For a blocking futex wait (futex.c): futex_waitv(2) over @v[0..nr) and,
+ * in the two slots after them, the worker's cancel word and the pool's
+ * exit word. The syscall's result (the index of a woken futex), or
+ * -ECANCELED on cancellation or teardown. */
+struct futex_waitv;
+int eng_wq_wait_futexv(struct eng_wq *wq, struct futex_waitv *v, unsigned nr);
 
 /* rw.c, fs.c, nop.c */
 int eng_nop_prep(struct eng_req *req, const struct io_uring_sqe *sqe);

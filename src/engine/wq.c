@@ -49,6 +49,7 @@ struct eng_worker {
 	int efd;			/* wakes it from eng_wq_wait_fd() */
 	struct eng_req *cur;		/* under wq->lock */
 	bool waiting, cancelled;	/* under wq->lock */
+	atomic_uint cwake;		/* bumped on cancel: eng_wq_wait_futexv() */
 };
 
 static __thread struct eng_worker *wq_self;
@@ -67,6 +68,7 @@ struct eng_wq {
 	struct eng_worker *workers;
 	atomic_bool exiting;
 	int cancel_efd;			/* readable once the pool is exiting */
+	atomic_uint exit_word;		/* 1 once exiting: eng_wq_wait_futexv() */
 	cpu_set_t *aff;			/* IORING_REGISTER_IOWQ_AFF: wq->lock */
 };
 
@@ -243,6 +245,9 @@ static int wq_spawn(struct eng_wq *wq, int acct_idx)
  * a peer for ever, and must not starve them. */
 static int wq_acct_of(struct eng_req *req)
 {
+	/* set at prep by ops that may wait indefinitely (futex.c) */
+	if (req->flags & ENG_REQ_F_POLLABLE)
+		return WQ_UNBOUND;
 	if (!req->def->needs_file || (eng_req_fdinfo(req) & ENG_FDI_REG))
 		return WQ_BOUND;
 	req->flags |= ENG_REQ_F_POLLABLE;
@@ -350,6 +355,44 @@ int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events)
 	return 0;
 }
 
+static void wq_waitv_slot(struct futex_waitv *v, atomic_uint *word,
+			  unsigned val)
+{
+	*v = (struct futex_waitv){
+		.uaddr = (uintptr_t)word, .val = val,
+		.flags = FUTEX_32 | FUTEX_PRIVATE_FLAG,
+	};
+}
+
+int eng_wq_wait_futexv(struct eng_wq *wq, struct futex_waitv *v, unsigned nr)
+{
+	struct eng_worker *w = wq_self && wq_self->wq == wq ? wq_self : NULL;
+	unsigned n = nr;
+	long ret;
+
+	if (w) {
+		/* Snapshot before wq_wait_begin(): a cancel after it finds us
+		 * waiting and bumps the word under the same lock. Relaxed:
+		 * that lock orders the two. */
+		wq_waitv_slot(&v[n++], &w->cwake, atomic_load_explicit(
+				&w->cwake, memory_order_relaxed));
+		if (wq_wait_begin(wq, w))
+			return -ECANCELED;
+	}
+	wq_waitv_slot(&v[n++], &wq->exit_word, 0);
+	do {
+		ret = syscall(SYS_futex_waitv, v, n, 0, NULL, 0);
+	} while (ret < 0 && errno == EINTR);
+	ret = ret < 0 ? -errno : ret;
+	/* Cancelled or exiting wins over a wake at the same time, as in
+	 * eng_wq_wait_fd(); a wake of our own words is one of those. */
+	if ((w && wq_wait_end(wq, w)) ||
+	    atomic_load_explicit(&wq->exit_word, memory_order_relaxed) ||
+	    ret >= (long)nr)
+		return -ECANCELED;
+	return (int)ret;
+}
+
 void eng_wq_release(struct eng_wq *wq, struct eng_req *req)
 {
 	struct eng_worker *w = wq_self;
@@ -409,6 +452,11 @@ int eng_wq_cancel(struct eng_wq *wq, bool (*match)(struct eng_req *, void *),
 			continue;
 		if (w->waiting && !w->cancelled) {
 			eventfd_write(w->efd, 1);
+			/* relaxed: the kernel compares it; wq->lock orders it
+			 * after the waiter's snapshot (eng_wq_wait_futexv) */
+			atomic_fetch_add_explicit(&w->cwake, 1,
+						  memory_order_relaxed);
+			futex(&w->cwake, FUTEX_WAKE, 1);
 			nr++;
 		} else {
 			/* running (or woken already): it finishes as it can;
@@ -453,6 +501,9 @@ void eng_wq_destroy(struct eng_wq *wq)
 		return;
 	atomic_store(&wq->exiting, true);
 	eventfd_write(wq->cancel_efd, 1);
+	/* relaxed: futex_waitv compares it in the kernel */
+	atomic_store_explicit(&wq->exit_word, 1, memory_order_relaxed);
+	futex(&wq->exit_word, FUTEX_WAKE, INT_MAX);
 	pthread_mutex_lock(&wq->lock);
 	for (i = 0; i < WQ_NR_ACCTS; i++) {
 		atomic_fetch_add(&wq->acct[i].futex, 1);
