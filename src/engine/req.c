@@ -91,7 +91,9 @@ static void req_post(struct eng_req *req, bool in_worker)
 	/* SEND_ZC (net_zc.c): the result says a notification follows. */
 	if (req->flags & ENG_REQ_F_NOTIF)
 		req->cflags |= IORING_CQE_F_MORE;
-	if (!(req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) || req_failed(req))
+	if (req->flags & ENG_REQ_F_QUIET)
+		; /* see req_fail_links() */
+	else if (!(req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) || req_failed(req))
 		req_cqe(ctx, req->user_data, req->res, req->cflags, in_worker);
 	if (req->flags & ENG_REQ_F_NOTIF)
 		req_cqe(ctx, req->user_data, (int32_t)req->net.sr.notif_res,
@@ -107,7 +109,12 @@ static void req_post(struct eng_req *req, bool in_worker)
 }
 
 /* The rest of a broken chain: -ECANCELED, or the error it failed with. */
-static void req_fail_links(struct eng_req *req, bool in_worker)
+/*
+ * As the kernel: when the request that broke the chain had
+ * IOSQE_CQE_SKIP_SUCCESS, its own failure is posted but the rest of the
+ * chain goes quietly (@quiet).
+ */
+static void req_fail_links(struct eng_req *req, bool in_worker, bool quiet)
 {
 	struct eng_req *next;
 
@@ -115,7 +122,7 @@ static void req_fail_links(struct eng_req *req, bool in_worker)
 		next = req->link;
 		if (!(req->flags & ENG_REQ_F_FAIL))
 			eng_req_set_res(req, -ECANCELED, 0);
-		req->flags |= ENG_REQ_F_FAIL;
+		req->flags |= ENG_REQ_F_FAIL | (quiet ? ENG_REQ_F_QUIET : 0);
 		req_post(req, in_worker);
 	}
 }
@@ -125,12 +132,13 @@ struct eng_req *eng_req_done(struct eng_req *req, bool in_worker)
 {
 	struct eng_req *next = req->link, *lt = req->ltimeout;
 	bool broken = req_failed(req) && !(req->sqe_flags & IOSQE_IO_HARDLINK);
+	bool quiet = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
 
 	req_post(req, in_worker);
 	if (lt)			/* its LINK_TIMEOUT: CQE right behind it */
 		eng_ltimeout_done(lt, in_worker);
 	if (next && broken) {
-		req_fail_links(next, in_worker);
+		req_fail_links(next, in_worker, quiet);
 		return NULL;
 	}
 	return next;
@@ -203,6 +211,10 @@ void eng_req_run(struct eng_req *req, bool in_worker)
 
 	while (req) {
 		if (req->flags & ENG_REQ_F_FAIL) {
+			/* Failed before it ran (at submission, or by a
+			 * drain): as the kernel, its whole chain fails,
+			 * even behind a HARDLINK. */
+			req->sqe_flags &= (uint8_t)~IOSQE_IO_HARDLINK;
 			req = eng_req_done(req, in_worker);
 			continue;
 		}
@@ -266,7 +278,7 @@ void eng_req_run_blocking(struct eng_req *req, bool cancelled)
 	req = eng_req_done(req, true);
 	atomic_fetch_sub_explicit(&ctx->inflight, 1, memory_order_release);
 	if (cancelled)
-		req_fail_links(req, true);
+		req_fail_links(req, true, false);
 	else
 		eng_req_run(req, true);
 }

@@ -52,6 +52,7 @@ struct eng_fsop {
 #define ENG_REQ_F_PREP_FAULT	2u	/* failed as the kernel's prep would */
 #define ENG_REQ_F_POLLABLE	8u	/* its file is not regular: it may wait */
 #define ENG_REQ_F_RES_OK	4u	/* res < 0 does not fail the chain */
+#define ENG_REQ_F_QUIET		16u	/* cancelled behind a CQE_SKIP failure: no CQE */
 /* -EAGAIN needs a worker, not readiness (a file without NOWAIT support) */
 #define ENG_REQ_F_NO_APOLL	(1u << 15)
 /* SEND_ZC: a notification CQE follows the result (net_zc.c) */

@@ -72,7 +72,7 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
  * the kernel, the chain is still assembled, its head is marked failed
  * (-ECANCELED), and the whole chain is failed once it is complete.
  */
-static bool submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
+static void submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
 {
 	const struct eng_opdef *def = req->def;
 
@@ -84,7 +84,6 @@ static bool submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
 		eng_req_set_res(ctx->link_head, -ECANCELED, 0);
 		ctx->link_head->flags |= ENG_REQ_F_FAIL;
 	}
-	return false;
 }
 
 /* Runs a request or a whole chain, unless a drain holds it back. */
@@ -135,10 +134,10 @@ static bool submit_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
 	}
 	ret = req_init(ctx, req, sqe);
 	if (ret) {
-		go_on = submit_fail(ctx, req, ret);
-		/* mid-chain, assembly goes on (the kernel's rule) */
-		if (req->sqe_flags & ENG_LINK_FLAGS && ctx->link_head)
-			go_on = true;
+		submit_fail(ctx, req, ret);
+		/* As the kernel: a failed SQE that links on keeps the chain
+		 * (and the submission) going; one that does not, ends it. */
+		go_on = req->sqe_flags & ENG_LINK_FLAGS;
 	}
 	submit_link(ctx, req);
 	if (ctx->submit_stop) {
