@@ -32,7 +32,7 @@ static const int implemented[] = {
 	IORING_OP_MSG_RING,
 	/* waits and misc */
 	IORING_OP_EPOLL_CTL, IORING_OP_EPOLL_WAIT, IORING_OP_FUTEX_WAKE,
-	IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAITV,
+	IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAITV, IORING_OP_WAITID,
 };
 
 static bool is_implemented(int op)

@@ -157,8 +157,9 @@ static int cancel_armed(struct eng_ctx *ctx, struct eng_cancel_cd *cd,
 	return nr;
 }
 
-/* Futex waits wait in workers here, in a list of their own in the kernel,
- * which searches it after io-wq and poll and counts what it cancels. */
+/* Waitid and futex waits wait in workers here, in lists of their own in
+ * the kernel, which searches them after io-wq and poll (waitid first) and
+ * counts what it cancels. */
 static bool cancel_is_futex(const struct eng_req *req)
 {
 	return req->opcode == IORING_OP_FUTEX_WAIT ||
@@ -167,12 +168,29 @@ static bool cancel_is_futex(const struct eng_req *req)
 
 static bool cancel_match_iowq(struct eng_req *req, void *arg)
 {
-	return !cancel_is_futex(req) && eng_cancel_match(req, arg);
+	return !cancel_is_futex(req) && req->opcode != IORING_OP_WAITID &&
+	       eng_cancel_match(req, arg);
+}
+
+static bool cancel_match_waitid(struct eng_req *req, void *arg)
+{
+	return req->opcode == IORING_OP_WAITID && eng_cancel_match(req, arg);
 }
 
 static bool cancel_match_futex(struct eng_req *req, void *arg)
 {
 	return cancel_is_futex(req) && eng_cancel_match(req, arg);
+}
+
+/* One of the kernel's counted lists: the number found, and one pass of an
+ * ALL cancel counts as one however many it found. */
+static int cancel_listed(struct eng_ctx *ctx, struct eng_cancel_cd *cd,
+			 bool (*match)(struct eng_req *, void *), bool all,
+			 bool *running)
+{
+	int nr = eng_wq_cancel(ctx->wq, match, cd, all, running);
+
+	return all && nr ? 1 : nr;
 }
 
 int eng_cancel(struct eng_ctx *ctx, struct eng_cancel_cd *cd)
@@ -187,12 +205,14 @@ int eng_cancel(struct eng_ctx *ctx, struct eng_cancel_cd *cd)
 	nr += eng_apoll_cancel(ctx, eng_cancel_match, cd, all);
 	if (nr && !all)
 		return 0;
-	/* As the kernel: the number found, and one pass of an ALL cancel
-	 * counts as one however many it found. */
-	nf = eng_wq_cancel(ctx->wq, cancel_match_futex, cd, all, &running);
+	nf = cancel_listed(ctx, cd, cancel_match_waitid, all, &running);
 	if (nf && !all)
 		return nf;
-	nr += nf ? 1 : 0;
+	nr += nf;
+	nf = cancel_listed(ctx, cd, cancel_match_futex, all, &running);
+	if (nf && !all)
+		return nf;
+	nr += nf;
 	nr += cancel_armed(ctx, cd, all, &running);
 	if (all)
 		return nr;

@@ -121,9 +121,15 @@ static void cq_wake_waiters(struct eng_ctx *ctx)
 
 	while ((w = *pw)) {
 		if (ready >= w->want || ctx->ovf_head) {
+			int efd = w->efd;	/* @w may be gone after */
+
 			*pw = w->next;
 			w->next = NULL;
-			eventfd_write(w->efd, 1);
+			/* Release: our unlink is done before the sleeper
+			 * can see the flag and leave (wait_sleep()). */
+			atomic_store_explicit(&w->woken, true,
+					      memory_order_release);
+			eventfd_write(efd, 1);
 		} else {
 			pw = &w->next;
 		}

@@ -59,6 +59,9 @@ struct eng_waiter {
 	struct eng_waiter *next;
 	int efd;
 	unsigned want;			/* wake when this many CQEs are ready */
+	/* Set by the waker that unlinked it, before its eventfd write: the
+	 * sleeper that sees it need not take cq_lock to unlink itself. */
+	_Atomic bool woken;
 };
 
 /* A completion that found the CQ full: kept until the CQ has room. */

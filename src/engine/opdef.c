@@ -415,6 +415,12 @@ const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 		.issue = eng_futex_waitv_issue,
 		.cleanup = eng_futex_waitv_cleanup,
 	},
+	[IORING_OP_WAITID] = {		/* waitid.c */
+		.name = "WAITID",
+		.prep = eng_waitid_prep,
+		.issue = eng_waitid_issue,
+		.cleanup = eng_waitid_cleanup,
+	},
 	[IORING_OP_ASYNC_CANCEL] = {	/* cancel.c */
 		.name = "ASYNC_CANCEL",
 		.prep = eng_async_cancel_prep,

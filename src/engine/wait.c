@@ -169,9 +169,17 @@ static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 	else
 		ret = ret ? 0 : -ETIME;
 
-	pthread_mutex_lock(&ctx->cq_lock);
-	waiter_unlink(ctx, &me);
-	pthread_mutex_unlock(&ctx->cq_lock);
+	/* Our eventfd readable and the flag set: the waker unlinked us and
+	 * its one write is done (only it writes, and each sleep resets what
+	 * the last left), so it touches nothing of ours any more. Skipping
+	 * cq_lock here spares the futex round trip of taking it while the
+	 * waker still holds it. Acquire pairs with the release in
+	 * cq_wake_waiters(). */
+	if (ret != 0 || !atomic_load_explicit(&me.woken, memory_order_acquire)) {
+		pthread_mutex_lock(&ctx->cq_lock);
+		waiter_unlink(ctx, &me);
+		pthread_mutex_unlock(&ctx->cq_lock);
+	}
 	eventfd_read(me.efd, &val);	/* reset a wakeup we did not use */
 	return ret;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Waits and misc: EPOLL_CTL and EPOLL_WAIT (epoll.c), the futex ops
- * (futex.c).
+ * (futex.c), WAITID (waitid.c).
  */
 #ifndef AIORING_ENGINE_WAITOPS_H
 #define AIORING_ENGINE_WAITOPS_H
@@ -19,5 +19,8 @@ int eng_futex_wait_issue(struct eng_req *req, unsigned issue_flags);
 int eng_futex_waitv_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_futex_waitv_issue(struct eng_req *req, unsigned issue_flags);
 void eng_futex_waitv_cleanup(struct eng_req *req);
+int eng_waitid_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
+int eng_waitid_issue(struct eng_req *req, unsigned issue_flags);
+void eng_waitid_cleanup(struct eng_req *req);
 
 #endif
