@@ -144,14 +144,18 @@ static void cq_commit(struct eng_ctx *ctx, bool from_worker)
 	/* Release: the CQE contents are visible before the new tail. */
 	__atomic_store_n(&ctx->rings->cq.tail, ctx->cached_cq_tail,
 			 __ATOMIC_RELEASE);
-	if (ctx->waiters)
-		cq_wake_waiters(ctx);
-	/* Under the lock, so an unregister cannot close it under us. */
+	/* The registered eventfd first, then the waiters, as the kernel
+	 * does: a woken waiter finds the eventfd already signalled. Under
+	 * the lock, so an unregister cannot close it under us. */
 	evfd = atomic_load_explicit(&ctx->evfd, memory_order_relaxed);
 	if (evfd >= 0 && (!ctx->evfd_async || from_worker) &&
 	    !(__atomic_load_n(&ctx->rings->cq_flags, __ATOMIC_RELAXED) &
 	      IORING_CQ_EVENTFD_DISABLED))
 		eventfd_write(evfd, 1);
+	/* The ring fd too: a waiter that polls it next finds it ready. */
+	eng_signal(ctx);
+	if (ctx->waiters)
+		cq_wake_waiters(ctx);
 }
 
 /* TIMEOUTs waiting for a number of completions: one relaxed load on the
@@ -172,7 +176,6 @@ void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 	cq_fill(ctx, &cqe);
 	cq_commit(ctx, from_worker);
 	pthread_mutex_unlock(&ctx->cq_lock);
-	eng_signal(ctx);
 	cq_timeouts_check(ctx);
 }
 
@@ -198,7 +201,6 @@ void eng_post_batch(struct eng_ctx *ctx)
 	cq_commit(ctx, false);
 	pthread_mutex_unlock(&ctx->cq_lock);
 	ctx->nr_batch = 0;
-	eng_signal(ctx);
 	cq_timeouts_check(ctx);
 }
 
