@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "engine/req.h"
 #include "util/ucopy.h"
@@ -257,6 +258,82 @@ uint32_t eng_kbuf_complete(struct eng_ctx *ctx, struct eng_kbuf_sel *sel,
 	sel->item = NULL;
 	sel->held = false;
 	return cflags;
+}
+
+/* --- bundles (IORING_RECVSEND_BUNDLE) -------------------------------------- */
+
+int eng_kbuf_peek(struct eng_ctx *ctx, uint16_t bgid, struct iovec *iov,
+		  unsigned max, uint32_t max_len, uint16_t *bid)
+{
+	struct eng_kbuf_group *g = group_find(ctx, bgid);
+	struct io_uring_buf *buf;
+	uint16_t tail, idx;
+	uint32_t len;
+	unsigned n;
+
+	/* A bundle names a missing group -ENOENT, as the kernel does. */
+	if (!g)
+		return -ENOENT;
+	if (!g->ring)
+		return 0;
+	/* Acquire: as in select_ring(), the entries are written before. */
+	tail = __atomic_load_n(&g->br->tail, __ATOMIC_ACQUIRE);
+	if (tail == g->head_idx)
+		return -ENOBUFS;
+	for (n = 0, idx = g->head_idx; n < max && idx != tail; n++, idx++) {
+		buf = &g->br->bufs[idx & g->mask];
+		/* Relaxed: ordered by the tail's acquire above; the
+		 * application's memory, so each field is read once. */
+		len = __atomic_load_n(&buf->len, __ATOMIC_RELAXED);
+		if (max_len && len > max_len) {
+			/* Only the first buffer is cut short; past it the
+			 * kernel takes whole buffers only. */
+			if (n)
+				break;
+			len = max_len;
+		}
+		if (!n)
+			*bid = __atomic_load_n(&buf->bid, __ATOMIC_RELAXED);
+		iov[n].iov_base = (void *)(uintptr_t)
+			__atomic_load_n(&buf->addr, __ATOMIC_RELAXED);
+		iov[n].iov_len = len;
+		if (max_len) {
+			max_len -= len;
+			if (!max_len) {
+				n++;
+				break;
+			}
+		}
+	}
+	return (int)n;
+}
+
+bool eng_kbuf_consume(struct eng_ctx *ctx, uint16_t bgid, unsigned nbufs,
+		      uint32_t bytes)
+{
+	struct eng_kbuf_group *g = group_find(ctx, bgid);
+	struct eng_kbuf_sel tmp;
+
+	if (!g || !g->ring)
+		return false;
+	if (g->inc) {
+		ring_commit(g, &tmp, bytes);
+		return tmp.more;
+	}
+	g->head_idx = (uint16_t)(g->head_idx + nbufs);
+	return false;
+}
+
+bool eng_kbuf_empty(struct eng_ctx *ctx, uint16_t bgid)
+{
+	struct eng_kbuf_group *g = group_find(ctx, bgid);
+
+	if (!g)
+		return true;
+	if (!g->ring)
+		return !g->head;
+	/* Acquire: pairs with the application's tail release. */
+	return __atomic_load_n(&g->br->tail, __ATOMIC_ACQUIRE) == g->head_idx;
 }
 
 /* --- PROVIDE_BUFFERS / REMOVE_BUFFERS -------------------------------------- */

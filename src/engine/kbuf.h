@@ -74,6 +74,21 @@ void eng_kbuf_commit(struct eng_ctx *ctx, struct eng_kbuf_sel *sel);
 uint32_t eng_kbuf_complete(struct eng_ctx *ctx, struct eng_kbuf_sel *sel,
 			   int res);
 
+/* Bundles, under the lock. eng_kbuf_peek: up to @max entries of ring
+ * group @bgid from its head as @iov, not consumed, at most @max_len bytes
+ * (0: any); *bid the first id. Returns the count, 0 for a legacy group
+ * (one buffer at a time: eng_kbuf_select), -ENOBUFS, or -ENOENT (no
+ * such group). */
+struct iovec;
+int eng_kbuf_peek(struct eng_ctx *ctx, uint16_t bgid, struct iovec *iov,
+		  unsigned max, uint32_t max_len, uint16_t *bid);
+/* Consumes @nbufs peeked entries (an incremental ring: @bytes of them);
+ * true when an incremental entry has room left (IORING_CQE_F_BUF_MORE). */
+bool eng_kbuf_consume(struct eng_ctx *ctx, uint16_t bgid, unsigned nbufs,
+		      uint32_t bytes);
+/* The group has no buffer to give (or does not exist). */
+bool eng_kbuf_empty(struct eng_ctx *ctx, uint16_t bgid);
+
 /* IORING_OP_PROVIDE_BUFFERS and IORING_OP_REMOVE_BUFFERS */
 struct eng_req;
 struct io_uring_sqe;

@@ -45,6 +45,11 @@ int eng_recv_kbuf_issue(struct eng_req *req);
 int eng_read_mshot_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_read_mshot_issue(struct eng_req *req, unsigned issue_flags);
 
+/* net_bundle.c: IORING_RECVSEND_BUNDLE; SEND from provided buffers */
+ssize_t eng_recv_bundle(struct eng_req *req, uint32_t *cflags, bool *legacy);
+bool eng_bundle_drained(struct eng_req *req);
+int eng_send_kbuf_issue(struct eng_req *req);
+
 /* net_accept.c */
 int eng_accept_prep(struct eng_req *req, const struct io_uring_sqe *sqe);
 int eng_accept_issue(struct eng_req *req, unsigned issue_flags);

@@ -178,6 +178,7 @@ int eng_recv_kbuf_issue(struct eng_req *req)
 {
 	struct eng_sr *sr = &req->net.sr;
 	uint32_t cflags;
+	bool legacy;
 	ssize_t ret;
 	int i;
 
@@ -188,12 +189,16 @@ int eng_recv_kbuf_issue(struct eng_req *req)
 	}
 	for (i = 0; i < RECV_BURST; i++) {
 		cflags = 0;
-		ret = kr_once(req, &cflags);
+		legacy = !(sr->flags & IORING_RECVSEND_BUNDLE);
+		ret = legacy ? 0 : eng_recv_bundle(req, &cflags, &legacy);
+		if (legacy)	/* a legacy group gives one buffer */
+			ret = kr_once(req, &cflags);
 		if (ret == -EAGAIN && !sr->nowait)
 			return -EAGAIN;
 		if (ret > 0)
 			cflags |= eng_sr_nonempty(req);
-		if (ret <= 0 || !sr->multishot || kr_limit_hit(sr, ret)) {
+		if (ret <= 0 || !sr->multishot || kr_limit_hit(sr, ret) ||
+		    (!legacy && eng_bundle_drained(req))) {
 			if (ret < 0)
 				req->flags |= ENG_REQ_F_FAIL;
 			eng_req_set_res(req, (int32_t)ret, cflags);

@@ -97,7 +97,15 @@ static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um)
 
 int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	return eng_sr_send_prep(req, sqe, SENDMSG_FLAGS);
+	int ret = eng_sr_send_prep(req, sqe,
+				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE);
+
+	if (ret || !(req->sqe_flags & IOSQE_BUFFER_SELECT))
+		return ret;
+	/* The data comes from the group (IORING_SEND_VECTORIZED then
+	 * changes nothing, as with the kernel); len caps it. */
+	req->net.sr.buf_len = sqe->len;
+	return 0;
 }
 
 int eng_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
@@ -164,7 +172,10 @@ static int sr_recv_prep_common(struct eng_req *req,
 	/* file_index is optlen here: checked below */
 	if (sqe->addr2)
 		return -EINVAL;
-	ret = sr_prep_common(req, sqe, RECVMSG_FLAGS);
+	/* Bundles: RECV only (see net_bundle.c). */
+	ret = sr_prep_common(req, sqe, RECVMSG_FLAGS |
+			     (req->opcode == IORING_OP_RECV ?
+			      IORING_RECVSEND_BUNDLE : 0));
 	if (ret)
 		return ret;
 	if (!sr->multishot)
@@ -348,6 +359,8 @@ int eng_sr_issue(struct eng_req *req, bool send)
 
 int eng_send_issue(struct eng_req *req, unsigned issue_flags)
 {
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
+		return eng_send_kbuf_issue(req);
 	return eng_sr_issue(req, true);
 }
 

@@ -154,6 +154,7 @@ const struct eng_opdef eng_ops[IORING_OP_LAST] = {
 	[IORING_OP_SEND] = {
 		.name = "SEND",
 		.ioprio = true,		/* IORING_RECVSEND_* flags */
+		.buffer_select = true,	/* net_bundle.c */
 		.prep = eng_send_prep,
 		.issue = eng_send_issue,
 		.cleanup = eng_sr_cleanup,
