@@ -41,14 +41,6 @@ static void expect_tag(struct io_uring *ring, uint64_t tag)
 	io_uring_cqe_seen(ring, cqe);
 }
 
-static void expect_none(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { 0, 10000000 };
-	struct io_uring_cqe *cqe;
-
-	CHECK_EQ(io_uring_wait_cqe_timeout(ring, &cqe, &ts), -ETIME);
-}
-
 static void case_sparse_update(void)
 {
 	struct io_uring ring;
@@ -69,7 +61,7 @@ static void case_sparse_update(void)
 	CHECK(!memcmp(mem + SZ, "tagged!!", 8));
 	CHECK_EQ(io_uring_register_buffers_update_tag(&ring, 3, iov, tags, 2),
 		 -EINVAL);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	/* Replacing slot 2 (tag 11) lets it go. */
 	CHECK_EQ(io_uring_register_buffers_update_tag(&ring, 2, &iov[1], &tags[1],
 						      1), 1);
@@ -83,7 +75,7 @@ static void case_sparse_update(void)
 	CHECK_EQ(io_uring_register_buffers_update_tag(&ring, 2, iov, &tags[1], 1), 1);
 	CHECK_EQ(rw_fixed(&ring, true, fd, mem + SZ, 8, 2), -EFAULT);
 	CHECK_EQ(io_uring_unregister_buffers(&ring), 0);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	free(mem);
@@ -114,7 +106,7 @@ static void case_tags_register(void)
 				   16), -EINVAL);
 	CHECK_EQ(io_uring_register_buffers_tags(&ring, iov, tags, 2), 0);
 	CHECK_EQ(io_uring_register_buffers_tags(&ring, iov, tags, 2), -EBUSY);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	/* Unregistering lets both go: one tag CQE each. */
 	CHECK_EQ(io_uring_unregister_buffers(&ring), 0);
 	for (i = 0; i < 2; i++) {
@@ -126,7 +118,7 @@ static void case_tags_register(void)
 		io_uring_cqe_seen(&ring, cqe);
 	}
 	CHECK_EQ(seen, 3);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	io_uring_queue_exit(&ring);
 	free(mem);
 }
@@ -150,9 +142,9 @@ static void case_inflight(void)
 	io_uring_prep_read_fixed(sqe, p[0], mem, 16, 0, 0);
 	sqe->user_data = 1;
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(io_uring_unregister_buffers(&ring), 0);
-	expect_none(&ring);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "late", 4), 4);
 	cqe = t_wait(&ring, 2000);
 	CHECK_EQ(cqe->user_data, 1);

@@ -35,14 +35,6 @@ static int ctl(struct io_uring *ring, int epfd, int fd, int op,
 	return run_one(ring);
 }
 
-static void expect_none(struct io_uring *ring, int ms)
-{
-	struct io_uring_cqe *cqe;
-
-	usleep((unsigned)ms * 1000);
-	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
-}
-
 /* An epoll set watching the read end of a fresh pipe p (data 42). */
 static int setup(struct io_uring *ring, int p[2])
 {
@@ -151,7 +143,7 @@ static void wait_then_ready(unsigned sqe_flags)
 	io_uring_prep_epoll_wait(sqe, ep, out, 2, 0);
 	sqe->flags |= sqe_flags;
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	CHECK_EQ(reap_one(&ring), 1);
 	CHECK_EQ(out[0].data.u64, 42);
@@ -183,7 +175,7 @@ static void case_wait_cancel(void)
 	io_uring_prep_epoll_wait(sqe, ep, out, 2, 0);
 	sqe->user_data = 1;
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 20);
+	t_expect_none(&ring, 20);
 	sqe = t_sqe(&ring);
 	io_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
@@ -208,7 +200,7 @@ static void case_wait_teardown(void)
 
 	io_uring_prep_epoll_wait(t_sqe(&ring), ep, out, 2, 0);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	io_uring_queue_exit(&ring);
 	close(ep);
 	close(p[0]);

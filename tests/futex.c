@@ -34,14 +34,6 @@ static int run_one(struct io_uring *ring)
 	return reap_one(ring);
 }
 
-static void expect_none(struct io_uring *ring, int ms)
-{
-	struct io_uring_cqe *cqe;
-
-	usleep((unsigned)ms * 1000);
-	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
-}
-
 static struct io_uring_sqe *wake(struct io_uring *ring, uint32_t *w,
 				 uint64_t nr, uint64_t mask, uint32_t flags)
 {
@@ -129,7 +121,7 @@ static void case_wait_wake(void)
 	fwait(&ring, &words[0], 0, F2, 1);
 	fwait(&ring, &words[0], 0, F2, 2);
 	CHECK_EQ(io_uring_submit(&ring), 2);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	io_uring_sqe_set_data64(wake(&ring, &words[0], INT_MAX, ANY, F2), 3);
 	CHECK_EQ(io_uring_submit(&ring), 1);
 	t_rec_init(&rec);
@@ -150,7 +142,7 @@ static void wait_syscall_wake(uint32_t flags, int op)
 	t_ring(&ring, 8, NULL);
 	fwait(&ring, &words[1], 7, flags, 1);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	CHECK_EQ(syscall(SYS_futex, &words[1], op, 1, NULL, NULL, 0), 1);
 	CHECK_EQ(reap_one(&ring), 0);
 	io_uring_queue_exit(&ring);
@@ -176,7 +168,7 @@ static void case_wait_cancel(void)
 	t_ring(&ring, 8, NULL);
 	fwait(&ring, &words[0], 0, F2, 1);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	sqe = t_sqe(&ring);
 	io_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
@@ -224,7 +216,7 @@ static void case_waitv(void)
 	t_ring(&ring, 8, NULL);
 	waitv(&ring, v, 3, 1);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	CHECK_EQ(syscall(SYS_futex, &words[2], FUTEX_WAKE_PRIVATE, 1, NULL,
 			 NULL, 0), 1);
 	CHECK_EQ(reap_one(&ring), 2);		/* the index woken */
@@ -283,7 +275,7 @@ static void case_waitv_cancel(void)
 	t_ring(&ring, 8, NULL);
 	waitv(&ring, v, 2, 1);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	sqe = t_sqe(&ring);
 	io_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
@@ -310,7 +302,7 @@ static void case_cancel_all(void)
 	for (i = 0; i < 3; i++)
 		fwait(&ring, &words[0], 0, F2, 1);
 	CHECK_EQ(io_uring_submit(&ring), 3);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	sqe = t_sqe(&ring);
 	io_uring_prep_cancel64(sqe, 1, IORING_ASYNC_CANCEL_ALL);
 	sqe->user_data = 2;
@@ -339,7 +331,7 @@ static void case_teardown(void)
 	fwait(&ring, &words[0], 0, F2_U32, 2);
 	waitv(&ring, v, 2, 3);
 	CHECK_EQ(io_uring_submit(&ring), 3);
-	expect_none(&ring, 20);
+	t_expect_none(&ring, 20);
 	io_uring_queue_exit(&ring);
 }
 

@@ -38,14 +38,6 @@ static void expect_set(struct io_uring *ring, unsigned n, const uint64_t *ud,
 	t_rec_free(&rec);
 }
 
-static void expect_none(struct io_uring *ring, int ms)
-{
-	struct io_uring_cqe *cqe;
-
-	usleep((unsigned)ms * 1000);
-	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
-}
-
 static struct io_uring_sqe *poll_add(struct io_uring *ring, int fd,
 				     unsigned events, uint64_t ud, unsigned len)
 {
@@ -83,7 +75,7 @@ static void case_wait_then_ready(void)
 	t_ring(&ring, 8, NULL);
 	poll_add(&ring, p[0], POLLIN, 1, 0);
 	t_submit(&ring, 1);
-	expect_none(&ring, 20);
+	t_expect_none(&ring, 20);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	expect(&ring, 1, POLLIN, 0);
 	io_uring_queue_exit(&ring);
@@ -102,7 +94,7 @@ static void case_two_polls_hup(void)
 	poll_add(&ring, p[0], POLLIN, 1, 0);
 	poll_add(&ring, p[0], POLLIN, 2, 0);
 	t_submit(&ring, 2);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	close(p[1]);
 	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLHUP, POLLHUP });
 	io_uring_queue_exit(&ring);
@@ -121,7 +113,7 @@ static void case_own_reference(void)
 	poll_add(&ring, fd, POLLIN, 1, 0);
 	t_submit(&ring, 1);
 	close(fd);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	expect(&ring, 1, POLLIN, 0);
 	io_uring_queue_exit(&ring);
@@ -187,17 +179,17 @@ static void case_multishot(void)
 	t_ring(&ring, 8, NULL);
 	poll_add(&ring, p[0], POLLIN, 1, IORING_POLL_ADD_MULTI);
 	t_submit(&ring, 1);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
 	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "y", 1), 1);
 	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
 	poll_remove(&ring, 1, 2);
 	t_submit(&ring, 1);
 	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ECANCELED, 0 });
-	expect_none(&ring, 5);
+	t_expect_none(&ring, 5);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -215,7 +207,7 @@ static void case_multishot_ready(void)
 	poll_add(&ring, p[0], POLLIN, 1, IORING_POLL_ADD_MULTI);
 	t_submit(&ring, 1);
 	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
-	expect_none(&ring, 20);
+	t_expect_none(&ring, 20);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -269,7 +261,7 @@ static void case_update(void)
 	sqe->user_data = 72;
 	t_submit(&ring, 2);
 	expect(&ring, 72, 0, 0);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	expect(&ring, 71, POLLIN, 0);
 	/* user_data only, then removal under the new name */
@@ -308,7 +300,7 @@ static void case_update_multishot(void)
 	expect(&ring, 1, POLLIN, 0);
 	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
 	CHECK_EQ(write(p[1], "y", 1), 1);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	poll_remove(&ring, 1, 3);
 	t_submit(&ring, 1);
 	expect(&ring, 3, -ENOENT, 0);
@@ -348,7 +340,7 @@ static void case_fixed_file(void)
 		sqe->flags = IOSQE_FIXED_FILE;
 	}
 	t_submit(&ring, 2);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLIN, POLLIN });
 	io_uring_queue_exit(&ring);

@@ -144,6 +144,15 @@ void t_submit(struct io_uring *ring, int n)
 	CHECK_EQ(io_uring_submit(ring), n);
 }
 
+void t_expect_none(struct io_uring *ring, int ms)
+{
+	struct io_uring_cqe *cqe;
+
+	if (ms > 0)
+		usleep((unsigned)ms * 1000);
+	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
+}
+
 void t_prep_nop_inject(struct io_uring_sqe *sqe, int res)
 {
 	io_uring_prep_nop(sqe);

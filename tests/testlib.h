@@ -99,6 +99,8 @@ struct io_uring_sqe *t_sqe(struct io_uring *ring);
 struct io_uring_cqe *t_wait(struct io_uring *ring, int ms);
 /* Submits @n SQEs and waits for one CQE: checks the submit count. */
 void t_submit(struct io_uring *ring, int n);
+/* Fails the case if a CQE is there after @ms milliseconds (0: now). */
+void t_expect_none(struct io_uring *ring, int ms);
 /* NOP whose CQE carries @res (IORING_NOP_INJECT_RESULT). */
 void t_prep_nop_inject(struct io_uring_sqe *sqe, int res);
 

@@ -46,14 +46,6 @@ static void expect_set(struct io_uring *ring, unsigned n, const uint64_t *ud,
 	t_rec_free(&rec);
 }
 
-static void expect_none(struct io_uring *ring, int ms)
-{
-	struct io_uring_cqe *cqe;
-
-	usleep((unsigned)ms * 1000);
-	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
-}
-
 static struct io_uring_sqe *timeout(struct io_uring *ring,
 				    struct __kernel_timespec *ts, unsigned off,
 				    unsigned flags, uint64_t ud)
@@ -141,7 +133,7 @@ static void case_count(void)
 	timeout(&ring, &ts, 1, 0, 6);
 	t_submit(&ring, 2);
 	expect(&ring, 5, -ETIME, 0);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	nop(&ring, 7);
 	t_submit(&ring, 1);
 	expect_set(&ring, 2, (uint64_t[]){ 6, 7 }, (int[]){ 0, 0 });
@@ -175,7 +167,7 @@ static void case_etime_success(void)
 	timeout(&ring, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, 5)->flags =
 		IOSQE_CQE_SKIP_SUCCESS;
 	t_submit(&ring, 1);
-	expect_none(&ring, 40);
+	t_expect_none(&ring, 40);
 	io_uring_queue_exit(&ring);
 }
 
@@ -192,7 +184,7 @@ static void case_multishot(void)
 	expect(&ring, 1, -ETIME, IORING_CQE_F_MORE);
 	expect(&ring, 1, -ETIME, IORING_CQE_F_MORE);
 	expect(&ring, 1, -ETIME, 0);
-	expect_none(&ring, 20);
+	t_expect_none(&ring, 20);
 	/* for ever, until removed */
 	timeout(&ring, &ts, 0, IORING_TIMEOUT_MULTISHOT, 2);
 	t_submit(&ring, 1);
@@ -310,7 +302,7 @@ static void case_update(void)
 	nop(&ring, 6);
 	t_submit(&ring, 3);
 	expect_set(&ring, 2, (uint64_t[]){ 5, 6 }, (int[]){ 0, 0 });
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	tremove(&ring, 4, 0, 7);
 	t_submit(&ring, 1);
 	expect_set(&ring, 2, (uint64_t[]){ 4, 7 }, (int[]){ -ECANCELED, 0 });
@@ -384,7 +376,7 @@ static void case_link_read_first(void)
 	sqe->flags = IOSQE_IO_LINK;
 	ltimeout(&ring, &ts, 2);
 	t_submit(&ring, 2);
-	expect_none(&ring, 10);
+	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "ab", 2), 2);
 	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ 2, -ECANCELED });
 	io_uring_queue_exit(&ring);

@@ -26,14 +26,6 @@ static int reap_one(struct io_uring *ring)
 	return res;
 }
 
-static void expect_none(struct io_uring *ring, int ms)
-{
-	struct io_uring_cqe *cqe;
-
-	usleep((unsigned)ms * 1000);
-	CHECK_EQ(io_uring_peek_cqe(ring, &cqe), -EAGAIN);
-}
-
 static struct io_uring_sqe *prep(struct io_uring *ring, idtype_t type,
 				 id_t id, siginfo_t *si, int options)
 {
@@ -125,7 +117,7 @@ static void waits(idtype_t type, bool by_pidfd)
 	memset(&si, 0, sizeof(si));
 	prep(&ring, type, id, &si, WEXITED);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	CHECK_EQ(write(gate, "x", 1), 1);
 	CHECK_EQ(reap_one(&ring), 0);
 	check_exit(&si, pid, 5);
@@ -229,7 +221,7 @@ static void case_cancel(void)
 	t_ring(&ring, 8, NULL);
 	prep(&ring, P_PID, (id_t)pid, &si, WEXITED);
 	CHECK_EQ(io_uring_submit(&ring), 1);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	sqe = t_sqe(&ring);
 	io_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
@@ -255,7 +247,7 @@ static void case_teardown(void)
 	prep(&ring, P_PID, (id_t)pid, NULL, WEXITED);
 	prep(&ring, P_ALL, 0, NULL, WEXITED | WSTOPPED);
 	CHECK_EQ(io_uring_submit(&ring), 2);
-	expect_none(&ring, 30);
+	t_expect_none(&ring, 30);
 	io_uring_queue_exit(&ring);
 	close(gate);
 	CHECK_EQ(waitpid(pid, NULL, 0), pid);
