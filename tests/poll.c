@@ -10,34 +10,6 @@
 #include <unistd.h>
 #include "testlib.h"
 
-static void expect(struct io_uring *ring, uint64_t ud, int res, unsigned flags)
-{
-	struct io_uring_cqe *cqe = t_wait(ring, 2000);
-
-	CHECK_EQ(cqe->user_data, ud);
-	CHECK_EQ(cqe->res, res);
-	CHECK_EQ(cqe->flags, flags);
-	io_uring_cqe_seen(ring, cqe);
-}
-
-/* Reaps @n CQEs (any order) and checks each against the table. */
-static void expect_set(struct io_uring *ring, unsigned n, const uint64_t *ud,
-		       const int *res)
-{
-	struct t_rec rec;
-	unsigned i;
-
-	t_rec_init(&rec);
-	t_rec_reap(&rec, ring, n, 2000);
-	for (i = 0; i < n; i++) {
-		const struct t_cqe *c = t_rec_find(&rec, ud[i]);
-
-		CHECK_MSG(c, "no CQE for %llu", (unsigned long long)ud[i]);
-		CHECK_EQ(c->res, res[i]);
-	}
-	t_rec_free(&rec);
-}
-
 static struct io_uring_sqe *poll_add(struct io_uring *ring, int fd,
 				     unsigned events, uint64_t ud, unsigned len)
 {
@@ -60,7 +32,7 @@ static void case_ready(void)
 	poll_add(&ring, p[0], POLLIN, 1, 0);
 	poll_add(&ring, p[1], POLLOUT | POLLIN, 2, 0);
 	t_submit(&ring, 2);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLIN, POLLOUT });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLIN, POLLOUT });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -77,7 +49,7 @@ static void case_wait_then_ready(void)
 	t_submit(&ring, 1);
 	t_expect_none(&ring, 20);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect(&ring, 1, POLLIN, 0);
+	T_EXPECT(&ring, 1, POLLIN, 0);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -96,7 +68,7 @@ static void case_two_polls_hup(void)
 	t_submit(&ring, 2);
 	t_expect_none(&ring, 10);
 	close(p[1]);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLHUP, POLLHUP });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLHUP, POLLHUP });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 }
@@ -115,7 +87,7 @@ static void case_own_reference(void)
 	close(fd);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect(&ring, 1, POLLIN, 0);
+	T_EXPECT(&ring, 1, POLLIN, 0);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -128,7 +100,7 @@ static void case_bad_fd(void)
 	t_ring(&ring, 8, NULL);
 	poll_add(&ring, 999, POLLIN, 1, 0);
 	t_submit(&ring, 1);
-	expect(&ring, 1, -EBADF, 0);
+	T_EXPECT(&ring, 1, -EBADF, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -151,7 +123,7 @@ static void case_prep_errors(void)
 	sqe = poll_add(&ring, pf[0], POLLIN, 7, IORING_POLL_ADD_MULTI);
 	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
 	CHECK_EQ(io_uring_submit(&ring), 7);
-	expect_set(&ring, 7, (uint64_t[]){ 1, 2, 3, 4, 5, 6, 7 },
+	T_EXPECT_SET(&ring, 7, (uint64_t[]){ 1, 2, 3, 4, 5, 6, 7 },
 		   (int[]){ -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL,
 			    -EINVAL, -EINVAL });
 	io_uring_queue_exit(&ring);
@@ -181,14 +153,14 @@ static void case_multishot(void)
 	t_submit(&ring, 1);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, POLLIN, IORING_CQE_F_MORE);
 	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "y", 1), 1);
-	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, POLLIN, IORING_CQE_F_MORE);
 	poll_remove(&ring, 1, 2);
 	t_submit(&ring, 1);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ECANCELED, 0 });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ECANCELED, 0 });
 	t_expect_none(&ring, 5);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
@@ -206,7 +178,7 @@ static void case_multishot_ready(void)
 	CHECK_EQ(write(p[1], "x", 1), 1);
 	poll_add(&ring, p[0], POLLIN, 1, IORING_POLL_ADD_MULTI);
 	t_submit(&ring, 1);
-	expect(&ring, 1, POLLIN, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, POLLIN, IORING_CQE_F_MORE);
 	t_expect_none(&ring, 20);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
@@ -223,11 +195,11 @@ static void case_remove(void)
 	t_ring(&ring, 8, NULL);
 	poll_remove(&ring, 9, 1);
 	t_submit(&ring, 1);
-	expect(&ring, 1, -ENOENT, 0);
+	T_EXPECT(&ring, 1, -ENOENT, 0);
 	poll_add(&ring, p[0], POLLIN, 2, 0);
 	poll_remove(&ring, 2, 3);
 	t_submit(&ring, 2);
-	expect_set(&ring, 2, (uint64_t[]){ 2, 3 }, (int[]){ -ECANCELED, 0 });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 2, 3 }, (int[]){ -ECANCELED, 0 });
 	/* a TIMEOUT_REMOVE or a CANCEL_FD on another file does not see it */
 	poll_add(&ring, p[0], POLLIN, 4, 0);
 	sqe = t_sqe(&ring);
@@ -238,7 +210,7 @@ static void case_remove(void)
 	sqe->user_data = 6;
 	poll_remove(&ring, 4, 7);
 	t_submit(&ring, 4);
-	expect_set(&ring, 4, (uint64_t[]){ 4, 5, 6, 7 },
+	T_EXPECT_SET(&ring, 4, (uint64_t[]){ 4, 5, 6, 7 },
 		   (int[]){ -ECANCELED, -ENOENT, -ENOENT, 0 });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
@@ -260,10 +232,10 @@ static void case_update(void)
 				  IORING_POLL_UPDATE_USER_DATA);
 	sqe->user_data = 72;
 	t_submit(&ring, 2);
-	expect(&ring, 72, 0, 0);
+	T_EXPECT(&ring, 72, 0, 0);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect(&ring, 71, POLLIN, 0);
+	T_EXPECT(&ring, 71, POLLIN, 0);
 	/* user_data only, then removal under the new name */
 	poll_add(&ring, p[1], 0, 80, 0);
 	sqe = t_sqe(&ring);
@@ -271,7 +243,7 @@ static void case_update(void)
 	sqe->user_data = 82;
 	poll_remove(&ring, 81, 83);
 	t_submit(&ring, 3);
-	expect_set(&ring, 3, (uint64_t[]){ 82, 83, 81 },
+	T_EXPECT_SET(&ring, 3, (uint64_t[]){ 82, 83, 81 },
 		   (int[]){ 0, 0, -ECANCELED });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
@@ -295,15 +267,15 @@ static void case_update_multishot(void)
 						     IORING_POLL_ADD_MULTI);
 	sqe->user_data = 2;
 	t_submit(&ring, 2);
-	expect(&ring, 2, 0, 0);
+	T_EXPECT(&ring, 2, 0, 0);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect(&ring, 1, POLLIN, 0);
+	T_EXPECT(&ring, 1, POLLIN, 0);
 	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
 	CHECK_EQ(write(p[1], "y", 1), 1);
 	t_expect_none(&ring, 10);
 	poll_remove(&ring, 1, 3);
 	t_submit(&ring, 1);
-	expect(&ring, 3, -ENOENT, 0);
+	T_EXPECT(&ring, 3, -ENOENT, 0);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -320,7 +292,7 @@ static void case_remove_prep_errors(void)
 	poll_remove(&ring, 1, 4)->off = 1;
 	poll_remove(&ring, 1, 5)->len = 0x40;
 	CHECK_EQ(io_uring_submit(&ring), 4);
-	expect_set(&ring, 4, (uint64_t[]){ 2, 3, 4, 5 },
+	T_EXPECT_SET(&ring, 4, (uint64_t[]){ 2, 3, 4, 5 },
 		   (int[]){ -EINVAL, -EINVAL, -EINVAL, -EINVAL });
 	io_uring_queue_exit(&ring);
 }
@@ -342,7 +314,7 @@ static void case_fixed_file(void)
 	t_submit(&ring, 2);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "x", 1), 1);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLIN, POLLIN });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ POLLIN, POLLIN });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);

@@ -144,6 +144,42 @@ void t_submit(struct io_uring *ring, int n)
 	CHECK_EQ(io_uring_submit(ring), n);
 }
 
+void t_expect_at(const char *file, int line, struct io_uring *ring,
+		 uint64_t ud, int res, unsigned flags)
+{
+	struct io_uring_cqe *cqe = t_wait(ring, 2000);
+	struct io_uring_cqe got = *cqe;
+
+	io_uring_cqe_seen(ring, cqe);
+	if (got.user_data != ud)
+		t_fail_eq(file, line, "cqe->user_data", "ud",
+			  (long long)got.user_data, (long long)ud);
+	if (got.res != res)
+		t_fail_eq(file, line, "cqe->res", "res", got.res, res);
+	if (got.flags != flags)
+		t_fail_eq(file, line, "cqe->flags", "flags", got.flags, flags);
+}
+
+void t_expect_set_at(const char *file, int line, struct io_uring *ring,
+		     unsigned n, const uint64_t *ud, const int *res)
+{
+	struct t_rec rec;
+	unsigned i;
+
+	t_rec_init(&rec);
+	t_rec_reap(&rec, ring, n, 2000);
+	for (i = 0; i < n; i++) {
+		const struct t_cqe *c = t_rec_find(&rec, ud[i]);
+
+		if (!c)
+			t_fail(file, line, "no CQE for %llu",
+			       (unsigned long long)ud[i]);
+		if (c->res != res[i])
+			t_fail_eq(file, line, "res", "expected", c->res, res[i]);
+	}
+	t_rec_free(&rec);
+}
+
 void t_expect_none(struct io_uring *ring, int ms)
 {
 	struct io_uring_cqe *cqe;

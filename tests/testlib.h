@@ -99,6 +99,18 @@ struct io_uring_sqe *t_sqe(struct io_uring *ring);
 struct io_uring_cqe *t_wait(struct io_uring *ring, int ms);
 /* Submits @n SQEs and waits for one CQE: checks the submit count. */
 void t_submit(struct io_uring *ring, int n);
+/* The next CQE is exactly {@ud, @res, @flags} (waits up to 2 s); a
+ * failure names the caller's line. */
+#define T_EXPECT(ring, ud, res, flags) \
+	t_expect_at(__FILE__, __LINE__, ring, ud, res, flags)
+void t_expect_at(const char *file, int line, struct io_uring *ring,
+		 uint64_t ud, int res, unsigned flags);
+/* Reaps @n CQEs in any order; each @ud[i] must come with @res[i]
+ * (variadic: the arrays are usually compound literals, with commas). */
+#define T_EXPECT_SET(ring, n, ...) \
+	t_expect_set_at(__FILE__, __LINE__, ring, n, __VA_ARGS__)
+void t_expect_set_at(const char *file, int line, struct io_uring *ring,
+		     unsigned n, const uint64_t *ud, const int *res);
 /* Fails the case if a CQE is there after @ms milliseconds (0: now). */
 void t_expect_none(struct io_uring *ring, int ms);
 /* NOP whose CQE carries @res (IORING_NOP_INJECT_RESULT). */

@@ -19,33 +19,6 @@ static struct __kernel_timespec ts_ms(long ms)
 					   .tv_nsec = (ms % 1000) * MS };
 }
 
-static void expect(struct io_uring *ring, uint64_t ud, int res, unsigned flags)
-{
-	struct io_uring_cqe *cqe = t_wait(ring, 2000);
-
-	CHECK_EQ(cqe->user_data, ud);
-	CHECK_EQ(cqe->res, res);
-	CHECK_EQ(cqe->flags, flags);
-	io_uring_cqe_seen(ring, cqe);
-}
-
-static void expect_set(struct io_uring *ring, unsigned n, const uint64_t *ud,
-		       const int *res)
-{
-	struct t_rec rec;
-	unsigned i;
-
-	t_rec_init(&rec);
-	t_rec_reap(&rec, ring, n, 2000);
-	for (i = 0; i < n; i++) {
-		const struct t_cqe *c = t_rec_find(&rec, ud[i]);
-
-		CHECK_MSG(c, "no CQE for %llu", (unsigned long long)ud[i]);
-		CHECK_EQ(c->res, res[i]);
-	}
-	t_rec_free(&rec);
-}
-
 static struct io_uring_sqe *timeout(struct io_uring *ring,
 				    struct __kernel_timespec *ts, unsigned off,
 				    unsigned flags, uint64_t ud)
@@ -75,7 +48,7 @@ static void case_relative(void)
 	t_ring(&ring, 8, NULL);
 	timeout(&ring, &ts, 0, 0, 1);
 	t_submit(&ring, 1);
-	expect(&ring, 1, -ETIME, 0);
+	T_EXPECT(&ring, 1, -ETIME, 0);
 	CHECK(t_now_ns() - start >= 19 * MS);
 	io_uring_queue_exit(&ring);
 }
@@ -105,7 +78,7 @@ static void case_clocks_abs(void)
 		timeout(&ring, &ts, 0, IORING_TIMEOUT_ABS | clocks[i].flag, 1);
 		timeout(&ring, &rel, 0, clocks[i].flag, 2);
 		t_submit(&ring, 2);
-		expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ETIME, -ETIME });
+		T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ETIME, -ETIME });
 	}
 	io_uring_queue_exit(&ring);
 }
@@ -120,29 +93,29 @@ static void case_count(void)
 	timeout(&ring, &ts, 1, 0, 1);
 	nop(&ring, 2);
 	t_submit(&ring, 2);
-	expect(&ring, 2, 0, 0);
-	expect(&ring, 1, 0, 0);
+	T_EXPECT(&ring, 2, 0, 0);
+	T_EXPECT(&ring, 1, 0, 0);
 	/* a NOP submitted before it, in the same batch, counts too */
 	nop(&ring, 3);
 	timeout(&ring, &ts, 1, 0, 4);
 	t_submit(&ring, 2);
-	expect(&ring, 3, 0, 0);
-	expect(&ring, 4, 0, 0);
+	T_EXPECT(&ring, 3, 0, 0);
+	T_EXPECT(&ring, 4, 0, 0);
 	/* an expired timeout does not count for another */
 	timeout(&ring, &shrt, 1, 0, 5);
 	timeout(&ring, &ts, 1, 0, 6);
 	t_submit(&ring, 2);
-	expect(&ring, 5, -ETIME, 0);
+	T_EXPECT(&ring, 5, -ETIME, 0);
 	t_expect_none(&ring, 10);
 	nop(&ring, 7);
 	t_submit(&ring, 1);
-	expect_set(&ring, 2, (uint64_t[]){ 6, 7 }, (int[]){ 0, 0 });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 6, 7 }, (int[]){ 0, 0 });
 	/* two completions needed, one arrives */
 	timeout(&ring, &shrt, 2, 0, 8);
 	nop(&ring, 9);
 	t_submit(&ring, 2);
-	expect(&ring, 9, 0, 0);
-	expect(&ring, 8, -ETIME, 0);
+	T_EXPECT(&ring, 9, 0, 0);
+	T_EXPECT(&ring, 8, -ETIME, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -156,13 +129,13 @@ static void case_etime_success(void)
 		IOSQE_IO_LINK;
 	nop(&ring, 2);
 	t_submit(&ring, 2);
-	expect(&ring, 1, -ETIME, 0);
-	expect(&ring, 2, 0, 0);
+	T_EXPECT(&ring, 1, -ETIME, 0);
+	T_EXPECT(&ring, 2, 0, 0);
 	timeout(&ring, &ts, 0, 0, 3)->flags = IOSQE_IO_LINK;
 	nop(&ring, 4);
 	t_submit(&ring, 2);
-	expect(&ring, 3, -ETIME, 0);
-	expect(&ring, 4, -ECANCELED, 0);
+	T_EXPECT(&ring, 3, -ETIME, 0);
+	T_EXPECT(&ring, 4, -ECANCELED, 0);
 	/* a success for CQE_SKIP_SUCCESS too: no CQE */
 	timeout(&ring, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, 5)->flags =
 		IOSQE_CQE_SKIP_SUCCESS;
@@ -181,15 +154,15 @@ static void case_multishot(void)
 	t_ring(&ring, 8, NULL);
 	timeout(&ring, &ts, 3, IORING_TIMEOUT_MULTISHOT, 1);
 	t_submit(&ring, 1);
-	expect(&ring, 1, -ETIME, IORING_CQE_F_MORE);
-	expect(&ring, 1, -ETIME, IORING_CQE_F_MORE);
-	expect(&ring, 1, -ETIME, 0);
+	T_EXPECT(&ring, 1, -ETIME, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, -ETIME, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, -ETIME, 0);
 	t_expect_none(&ring, 20);
 	/* for ever, until removed */
 	timeout(&ring, &ts, 0, IORING_TIMEOUT_MULTISHOT, 2);
 	t_submit(&ring, 1);
 	for (i = 0; i < 3; i++)
-		expect(&ring, 2, -ETIME, IORING_CQE_F_MORE);
+		T_EXPECT(&ring, 2, -ETIME, IORING_CQE_F_MORE);
 	sqe = t_sqe(&ring);
 	io_uring_prep_timeout_remove(sqe, 2, 0);
 	sqe->user_data = 3;
@@ -228,7 +201,7 @@ static void case_prep_errors(void)
 	timeout(&ring, &neg, 0, 0, 8);
 	timeout(&ring, &ts, 0, 1u << 7, 9);	/* IMMEDIATE_ARG: refused */
 	CHECK_EQ(io_uring_submit(&ring), 9);
-	expect_set(&ring, 9, (uint64_t[]){ 1, 2, 3, 4, 5, 6, 7, 8, 9 },
+	T_EXPECT_SET(&ring, 9, (uint64_t[]){ 1, 2, 3, 4, 5, 6, 7, 8, 9 },
 		   (int[]){ -EINVAL, -EINVAL, -EINVAL, -EFAULT, -EINVAL,
 			    -EINVAL, -EINVAL, -EINVAL, -EINVAL });
 	io_uring_queue_exit(&ring);
@@ -257,7 +230,7 @@ static void case_remove(void)
 	tremove(&ring, 9, IORING_TIMEOUT_ABS, 4);
 	tremove(&ring, 9, 0, 5)->len = 1;
 	t_submit(&ring, 5);
-	expect_set(&ring, 5, (uint64_t[]){ 1, 2, 3, 4, 5 },
+	T_EXPECT_SET(&ring, 5, (uint64_t[]){ 1, 2, 3, 4, 5 },
 		   (int[]){ -ECANCELED, 0, -ENOENT, -EINVAL, -EINVAL });
 	/* updates take ABS and nothing else; the timespec must be readable */
 	timeout(&ring, &ts, 0, 0, 6);
@@ -270,7 +243,7 @@ static void case_remove(void)
 	tremove(&ring, 6, IORING_TIMEOUT_UPDATE, 10);
 	tremove(&ring, 6, 0, 11);
 	t_submit(&ring, 6);
-	expect_set(&ring, 6, (uint64_t[]){ 6, 7, 8, 9, 10, 11 },
+	T_EXPECT_SET(&ring, 6, (uint64_t[]){ 6, 7, 8, 9, 10, 11 },
 		   (int[]){ -ECANCELED, -EINVAL, -EINVAL, -EINVAL, -EFAULT, 0 });
 	io_uring_queue_exit(&ring);
 }
@@ -287,13 +260,13 @@ static void case_update(void)
 	io_uring_prep_timeout_update(sqe, &shrt, 1, 0);
 	sqe->user_data = 2;
 	t_submit(&ring, 2);
-	expect(&ring, 2, 0, 0);
-	expect(&ring, 1, -ETIME, 0);
+	T_EXPECT(&ring, 2, 0, 0);
+	T_EXPECT(&ring, 1, -ETIME, 0);
 	sqe = t_sqe(&ring);
 	io_uring_prep_timeout_update(sqe, &shrt, 1, 0);
 	sqe->user_data = 3;
 	t_submit(&ring, 1);
-	expect(&ring, 3, -ENOENT, 0);
+	T_EXPECT(&ring, 3, -ENOENT, 0);
 	/* an updated count timeout no longer counts */
 	timeout(&ring, &shrt, 1, 0, 4);
 	sqe = t_sqe(&ring);
@@ -301,11 +274,11 @@ static void case_update(void)
 	sqe->user_data = 5;
 	nop(&ring, 6);
 	t_submit(&ring, 3);
-	expect_set(&ring, 2, (uint64_t[]){ 5, 6 }, (int[]){ 0, 0 });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 5, 6 }, (int[]){ 0, 0 });
 	t_expect_none(&ring, 30);
 	tremove(&ring, 4, 0, 7);
 	t_submit(&ring, 1);
-	expect_set(&ring, 2, (uint64_t[]){ 4, 7 }, (int[]){ -ECANCELED, 0 });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 4, 7 }, (int[]){ -ECANCELED, 0 });
 	io_uring_queue_exit(&ring);
 }
 
@@ -331,7 +304,7 @@ static void case_link_nop(void)
 	ltimeout(&ring, &ts, 2)->flags = IOSQE_IO_LINK;
 	nop(&ring, 3);
 	t_submit(&ring, 3);
-	expect_set(&ring, 3, (uint64_t[]){ 1, 2, 3 },
+	T_EXPECT_SET(&ring, 3, (uint64_t[]){ 1, 2, 3 },
 		   (int[]){ 0, -ECANCELED, 0 });
 	io_uring_queue_exit(&ring);
 }
@@ -353,7 +326,7 @@ static void case_link_read_times_out(void)
 	ltimeout(&ring, &ts, 2)->flags = IOSQE_IO_LINK;
 	nop(&ring, 3);
 	t_submit(&ring, 3);
-	expect_set(&ring, 3, (uint64_t[]){ 1, 2, 3 },
+	T_EXPECT_SET(&ring, 3, (uint64_t[]){ 1, 2, 3 },
 		   (int[]){ -ECANCELED, -ETIME, -ECANCELED });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
@@ -378,7 +351,7 @@ static void case_link_read_first(void)
 	t_submit(&ring, 2);
 	t_expect_none(&ring, 10);
 	CHECK_EQ(write(p[1], "ab", 2), 2);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ 2, -ECANCELED });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ 2, -ECANCELED });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -400,7 +373,7 @@ static void case_link_poll_and_async(void)
 	sqe->flags = IOSQE_IO_LINK;
 	ltimeout(&ring, &ts, 2);
 	t_submit(&ring, 2);
-	expect_set(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ECANCELED, -ETIME });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 1, 2 }, (int[]){ -ECANCELED, -ETIME });
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -415,17 +388,17 @@ static void case_link_errors(void)
 	t_ring(&ring, 8, &p);
 	ltimeout(&ring, &ts, 1);		/* nothing to guard */
 	t_submit(&ring, 1);
-	expect(&ring, 1, -EINVAL, 0);
+	T_EXPECT(&ring, 1, -EINVAL, 0);
 	nop(&ring, 2)->flags = IOSQE_IO_LINK;
 	ltimeout(&ring, &ts, 3)->flags = IOSQE_IO_LINK;
 	ltimeout(&ring, &ts, 4);		/* two in a row */
 	t_submit(&ring, 3);
-	expect_set(&ring, 3, (uint64_t[]){ 2, 3, 4 },
+	T_EXPECT_SET(&ring, 3, (uint64_t[]){ 2, 3, 4 },
 		   (int[]){ -ECANCELED, -ECANCELED, -EINVAL });
 	nop(&ring, 5)->flags = IOSQE_IO_LINK;
 	ltimeout(&ring, &ts, 6)->off = 1;	/* no count */
 	t_submit(&ring, 2);
-	expect_set(&ring, 2, (uint64_t[]){ 5, 6 }, (int[]){ -ECANCELED, -EINVAL });
+	T_EXPECT_SET(&ring, 2, (uint64_t[]){ 5, 6 }, (int[]){ -ECANCELED, -EINVAL });
 	io_uring_queue_exit(&ring);
 }
 
@@ -453,7 +426,7 @@ static void case_link_update(void)
 	io_uring_prep_timeout_update(sqe, &shrt, 2, IORING_LINK_TIMEOUT_UPDATE);
 	sqe->user_data = 5;
 	t_submit(&ring, 5);
-	expect_set(&ring, 5, (uint64_t[]){ 1, 2, 3, 4, 5 },
+	T_EXPECT_SET(&ring, 5, (uint64_t[]){ 1, 2, 3, 4, 5 },
 		   (int[]){ -ECANCELED, -ETIME, -ENOENT, -ENOENT, 0 });
 	io_uring_queue_exit(&ring);
 	close(p[0]);

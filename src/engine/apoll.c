@@ -29,7 +29,6 @@
 #include "engine/fdinfo.h"
 
 #define APOLL_EVENTS	64
-#define APOLL_FD_MIN	100	/* out of the application's way */
 
 struct apoll_ent {
 	struct apoll_ent *prev, *next;	/* ap->armed, under ap->lock */
@@ -242,12 +241,11 @@ int eng_apoll_arm(struct eng_req *req)
 	 * descriptor is shared by its users, so epoll gets a dup of it. */
 	ent->pfd = req->fd;
 	if (!req->own_fd) {
-		ent->pfd = fcntl(req->fd, F_DUPFD_CLOEXEC, APOLL_FD_MIN);
-		if (ent->pfd < 0)
-			ent->pfd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
+		ent->pfd = eng_fd_private(req->fd, true);
 		if (ent->pfd < 0) {
+			ret = ent->pfd;
 			free(ent);
-			return -errno;
+			return ret;
 		}
 		ent->own_pfd = true;
 	}

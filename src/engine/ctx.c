@@ -215,13 +215,15 @@ static int setup_memory(struct eng_ctx *ctx, const struct io_uring_params *p)
 	return 0;
 }
 
-static int fd_private(int fd)
+int eng_fd_private(int fd, bool cloexec)
 {
-	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
+	int cmd = cloexec ? F_DUPFD_CLOEXEC : F_DUPFD;
+	int nfd = fcntl(fd, cmd, ENG_PRIVATE_FD_MIN);
 
-	if (nfd < 0)
-		nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	return nfd;
+	/* RLIMIT_NOFILE below our floor: any number will do. */
+	if (nfd < 0 && errno == EINVAL)
+		nfd = fcntl(fd, cmd, 0);
+	return nfd < 0 ? -errno : nfd;
 }
 
 static int setup_fds(struct eng_ctx *ctx)
@@ -232,11 +234,12 @@ static int setup_fds(struct eng_ctx *ctx)
 	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
 	ctx->ring_fd = pfd[0];
-	ctx->sig_fd = fd_private(pfd[1]);
+	ctx->sig_fd = eng_fd_private(pfd[1], true);
 	close(pfd[1]);
-	ctx->drain_fd = fd_private(pfd[0]);
+	ctx->drain_fd = eng_fd_private(pfd[0], true);
 	if (ctx->sig_fd < 0 || ctx->drain_fd < 0 || fstat(pfd[0], &st)) {
-		int err = -errno;
+		int err = ctx->sig_fd < 0 ? ctx->sig_fd :
+			  ctx->drain_fd < 0 ? ctx->drain_fd : -errno;
 
 		close(pfd[0]);
 		if (ctx->sig_fd >= 0)

@@ -174,6 +174,10 @@ static inline bool eng_forked(const struct eng_ctx *ctx)
 						     memory_order_relaxed);
 }
 
+/* ctx.c: the engine's own reference to a file, a descriptor numbered out
+ * of the application's way; the new fd or -errno. */
+int eng_fd_private(int fd, bool cloexec);
+
 /* cq.c: posting completions and the ring fd's readiness */
 void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 		  uint32_t flags, bool from_worker);

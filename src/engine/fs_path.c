@@ -18,7 +18,6 @@
 #include "util/ustr.h"
 
 /* Our private descriptors stay clear of the application's low numbers. */
-#define FSOP_PRIVATE_FD_MIN 100
 
 void eng_fsop_init(struct eng_req *req)
 {
@@ -48,12 +47,10 @@ int eng_fsop_own_dirfd(int *dfd, const char *path, bool *owned)
 	/* An absolute path ignores its dirfd, even a bad one. */
 	if (*dfd == AT_FDCWD || (path && path[0] == '/'))
 		return 0;
-	fd = fcntl(*dfd, F_DUPFD_CLOEXEC, FSOP_PRIVATE_FD_MIN);
-	if (fd < 0 && errno == EINVAL)
-		fd = fcntl(*dfd, F_DUPFD_CLOEXEC, 0);
+	fd = eng_fd_private(*dfd, true);
 	if (fd < 0) {
-		if (errno != EBADF)
-			return -errno;
+		if (fd != -EBADF)
+			return fd;
 		*dfd = -1;		/* the lookup still says -EBADF */
 		return 0;
 	}

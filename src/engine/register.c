@@ -64,9 +64,9 @@ static int evfd_register(struct eng_ctx *ctx, const void *arg, unsigned nr,
 		return ret;
 	/* Our own reference, as the kernel's: the application may close
 	 * its descriptor while the registration lives on. */
-	fd = fcntl(*(const int *)arg, F_DUPFD_CLOEXEC, 100);
+	fd = eng_fd_private(*(const int *)arg, true);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	pthread_mutex_lock(&ctx->cq_lock);
 	ctx->evfd_async = async;
 	atomic_store(&ctx->evfd, fd);

@@ -13,9 +13,6 @@
 #include "engine/req.h"
 #include "engine/rsrc.h"
 
-/* Our private descriptors stay out of the way of the application's
- * lowest-free-number expectations. */
-#define ENG_PRIVATE_FD_MIN 100
 
 struct eng_req *eng_req_alloc(struct eng_ctx *ctx)
 {
@@ -161,11 +158,9 @@ int eng_req_own_file(struct eng_req *req)
 	if (!req->def->needs_file || req->own_fd || req->file_node)
 		return 0;
 	eng_req_fdinfo(req);	/* asked by the application's fd number */
-	fd = fcntl(req->fd, F_DUPFD_CLOEXEC, ENG_PRIVATE_FD_MIN);
-	if (fd < 0 && errno == EINVAL)
-		fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0);
+	fd = eng_fd_private(req->fd, true);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	req->fd = fd;
 	req->own_fd = true;
 	/* Our dups recycle their numbers: what was known of it is void. */

@@ -20,18 +20,6 @@
 
 #define ENG_MAX_REG_BUFFERS	(1u << 14)
 #define ENG_MAX_BUF_LEN		(1ul << 30)
-#define ENG_PRIVATE_FD_MIN	100
-
-int eng_fd_private(int fd, bool cloexec)
-{
-	int cmd = cloexec ? F_DUPFD_CLOEXEC : F_DUPFD;
-	int nfd = fcntl(fd, cmd, ENG_PRIVATE_FD_MIN);
-
-	/* RLIMIT_NOFILE below our floor: any number will do. */
-	if (nfd < 0 && errno == EINVAL)
-		nfd = fcntl(fd, cmd, 0);
-	return nfd < 0 ? -errno : nfd;
-}
 
 void eng_rsrc_put(struct eng_ctx *ctx, struct eng_rsrc *node, bool submitter)
 {

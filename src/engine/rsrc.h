@@ -115,8 +115,4 @@ int eng_rsrc_reg_read(const void *arg, unsigned size,
 int eng_rsrc_update_read(const void *arg, unsigned size,
 			 struct io_uring_rsrc_update2 *up);
 
-/* Shared by both tables: a private descriptor numbered out of the
- * application's way (our own reference to its file). */
-int eng_fd_private(int fd, bool cloexec);
-
 #endif
