@@ -64,6 +64,25 @@ $(O)/libaioring.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The fault-injection build (src/util/fault.h): the same sources with
+# -DAIORING_FAULT, linked only into the tests in FAULT_TESTS, which make
+# the engine's allocations, threads and system calls fail on demand.
+FAULT_OBJ   := $(LIB_SRC:%.c=$(O)/fault/%.o)
+FAULT_TESTS := $(filter $(O)/tests/stress%,$(TEST_BIN))
+
+$(O)/fault/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DAIORING_FAULT $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(O)/fault/libaioring.a: $(FAULT_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FAULT_TESTS): $(O)/tests/%: tests/%.c tests/testlib.c tests/testlib.h $(O)/fault/libaioring.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DAIORING_FAULT $(CFLAGS) $(LDFLAGS) -o $@ $< tests/testlib.c \
+		$(O)/fault/libaioring.a $(SECCOMP_LIBS) $(LDLIBS)
+
 # One code base, two names: the same objects and the same version nodes.
 $(O)/libaioring.so.0: $(LIB_OBJ) src/aioring.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libaioring.so.0 \
