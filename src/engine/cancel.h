@@ -51,6 +51,7 @@ struct eng_timeout {			/* TIMEOUT, LINK_TIMEOUT */
 	atomic_bool head_done;
 	bool on_timer;			/* was armed (under armed_lock) */
 	bool counting;			/* TIMEOUT waiting for a count */
+	bool late;			/* its count starts after the submission */
 	int32_t lt_res;
 };
 
@@ -115,6 +116,12 @@ bool eng_timeout_disarm(struct eng_req *req);
 void eng_timeout_cancelled(struct eng_req *req);
 /* After CQEs were posted, if count-based timeouts are pending. */
 void eng_timeout_flush(struct eng_ctx *ctx);
+/* The completion count that TIMEOUTs count by (the kernel's): CQEs
+ * posted, less those of timeouts. */
+uint32_t eng_timeout_seq(struct eng_ctx *ctx);
+/* At the end of a submission, its CQEs posted: the count-based TIMEOUTs
+ * that were links or drained in it start counting (see timeout_base()). */
+void eng_timeout_submit_end(struct eng_ctx *ctx);
 /* The life-cycle hooks of a request guarded by a LINK_TIMEOUT. */
 void eng_ltimeout_attach(struct eng_req *req);
 void eng_ltimeout_arm(struct eng_req *req);

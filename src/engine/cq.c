@@ -3,7 +3,11 @@
  * Posting completions: any thread may post, under cq_lock. A CQE goes into
  * the CQ ring if it has room and nothing older is waiting, otherwise onto
  * the overflow list (IORING_FEAT_NODROP), which is flushed in order as the
- * application frees room.
+ * application frees room. A CQE travels in a slot that belongs to what it
+ * reports on (struct eng_cqe_slot): the overflow list links those slots,
+ * so keeping a CQE never allocates and never fails. Extra CQEs of a
+ * request that goes on (multishot) are posted only where they fit, as the
+ * kernel's io_req_post_cqe(): otherwise the request ends in its own slot.
  *
  * Three kinds of wakeup follow a post:
  *  - threads asleep in eng_wait() are woken one by one through their own
@@ -22,6 +26,7 @@
 #include <unistd.h>
 #include "engine/ctx.h"
 #include "engine/cancel.h"
+#include "util/fault.h"
 
 /* The CQEs the application has not consumed yet. */
 static unsigned cq_used(struct eng_ctx *ctx)
@@ -67,45 +72,57 @@ static void cq_write(struct eng_ctx *ctx, const struct io_uring_cqe *src)
 	ctx->cached_cq_tail++;
 }
 
-/* Under cq_lock. */
-static void cq_fill(struct eng_ctx *ctx, const struct io_uring_cqe *cqe)
+/* Under cq_lock: the ring has room for one more CQE, and nothing older
+ * waits for room before it. */
+static bool cq_has_room(struct eng_ctx *ctx)
 {
-	struct eng_ovf *ovf;
-
-	/* Count-based timeouts count CQEs. Relaxed load + store, not an
-	 * RMW: cq_lock orders the writers; readers only need a recent value. */
-	atomic_store_explicit(&ctx->cq_posted, atomic_load_explicit(
-		&ctx->cq_posted, memory_order_relaxed) + 1, memory_order_relaxed);
-	if (!ctx->ovf_head && cq_used(ctx) < ctx->cq_entries) {
-		cq_write(ctx, cqe);
-		return;
-	}
-	ovf = malloc(sizeof(*ovf));
-	if (!ovf) {
-		/* Out of memory: the one case the kernel drops too. */
-		__atomic_fetch_add(&ctx->rings->cq_overflow, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&ctx->cq_dropped, true, __ATOMIC_RELAXED);
-		return;
-	}
-	ovf->next = NULL;
-	ovf->cqe = *cqe;
-	*ctx->ovf_tail = ovf;
-	ctx->ovf_tail = &ovf->next;
-	cq_set_overflow_flag(ctx, true);
+	return !ctx->ovf_head && cq_used(ctx) < ctx->cq_entries;
 }
 
-/* Under cq_lock: moves overflowed CQEs into the ring as room allows. */
-static bool cq_flush_locked(struct eng_ctx *ctx)
+/* Under cq_lock. Count-based timeouts count CQEs. Relaxed load + store,
+ * not an RMW: cq_lock orders the writers; readers only need a recent
+ * value. */
+static void cq_count(struct eng_ctx *ctx, unsigned n)
 {
-	struct eng_ovf *ovf;
-	bool moved = false;
+	atomic_store_explicit(&ctx->cq_posted, atomic_load_explicit(
+		&ctx->cq_posted, memory_order_relaxed) + n, memory_order_relaxed);
+}
 
-	while ((ovf = ctx->ovf_head) && cq_used(ctx) < ctx->cq_entries) {
-		cq_write(ctx, &ovf->cqe);
-		ctx->ovf_head = ovf->next;
-		free(ovf);
-		moved = true;
+/* Under cq_lock: the CQE goes into the ring (true: the slot may be
+ * released), or the slot itself onto the overflow list (false). */
+static bool cq_fill(struct eng_ctx *ctx, struct eng_cqe_slot *slot)
+{
+	cq_count(ctx, 1);
+	if (cq_has_room(ctx)) {
+		cq_write(ctx, &slot->cqe);
+		return true;
 	}
+	slot->next = NULL;
+	*ctx->ovf_tail = slot;
+	ctx->ovf_tail = &slot->next;
+	cq_set_overflow_flag(ctx, true);
+	return false;
+}
+
+static void cq_release(struct eng_cqe_slot *slot, bool submitter)
+{
+	if (slot->release)
+		slot->release(slot, submitter);
+}
+
+/* Under cq_lock: moves overflowed CQEs into the ring as room allows;
+ * returns the moved slots, to be released after the lock. */
+static struct eng_cqe_slot *cq_flush_locked(struct eng_ctx *ctx)
+{
+	struct eng_cqe_slot *slot, *moved = NULL, **tail = &moved;
+
+	while ((slot = ctx->ovf_head) && cq_used(ctx) < ctx->cq_entries) {
+		cq_write(ctx, &slot->cqe);
+		ctx->ovf_head = slot->next;
+		*tail = slot;
+		tail = &slot->next;
+	}
+	*tail = NULL;
 	if (!ctx->ovf_head) {
 		ctx->ovf_tail = &ctx->ovf_head;
 		cq_set_overflow_flag(ctx, false);
@@ -166,17 +183,66 @@ static inline void cq_timeouts_check(struct eng_ctx *ctx)
 		eng_timeout_flush(ctx);
 }
 
-void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
-		  uint32_t flags, bool from_worker)
+void eng_post_slot(struct eng_ctx *ctx, struct eng_cqe_slot *slot,
+		   bool from_worker)
 {
-	struct io_uring_cqe cqe = { .user_data = user_data, .res = res,
-				    .flags = flags };
+	bool posted;
 
 	pthread_mutex_lock(&ctx->cq_lock);
-	cq_fill(ctx, &cqe);
+	posted = cq_fill(ctx, slot);
 	cq_commit(ctx, from_worker);
 	pthread_mutex_unlock(&ctx->cq_lock);
+	if (posted)
+		cq_release(slot, !from_worker);
 	cq_timeouts_check(ctx);
+}
+
+void eng_batch_add(struct eng_ctx *ctx, struct eng_cqe_slot *slot)
+{
+	if (ctx->nr_batch == ENG_CQE_BATCH)
+		eng_post_batch(ctx);
+	ctx->batch[ctx->nr_batch++] = slot;
+}
+
+bool eng_post_aux(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
+		  uint32_t flags, bool from_worker)
+{
+	bool posted;
+
+	/* On the submitter, what it completed before goes first. */
+	if (!from_worker)
+		eng_post_batch(ctx);
+	pthread_mutex_lock(&ctx->cq_lock);
+	posted = cq_has_room(ctx);
+	if (posted) {
+		cq_count(ctx, 1);
+		cq_write(ctx, &(struct io_uring_cqe){ .user_data = user_data,
+						      .res = res, .flags = flags });
+		cq_commit(ctx, from_worker);
+	}
+	pthread_mutex_unlock(&ctx->cq_lock);
+	if (posted)
+		cq_timeouts_check(ctx);
+	return posted;
+}
+
+static void cq_slot_free(struct eng_cqe_slot *slot, bool submitter)
+{
+	free(slot);
+}
+
+struct eng_cqe_slot *eng_cqe_slot_new(uint64_t user_data, int32_t res,
+				      uint32_t flags)
+{
+	struct eng_cqe_slot *slot = fault_malloc(sizeof(*slot));
+
+	if (slot)
+		*slot = (struct eng_cqe_slot){
+			.release = cq_slot_free,
+			.cqe = { .user_data = user_data, .res = res,
+				 .flags = flags },
+		};
+	return slot;
 }
 
 /* Posts the submitter's batch of inline completions in one go. */
@@ -190,23 +256,26 @@ void eng_post_batch(struct eng_ctx *ctx)
 	if (!ctx->ovf_head && ctx->cq_entries - cq_used(ctx) >= n) {
 		/* The common case: room for the whole batch, one check. */
 		for (i = 0; i < n; i++)
-			cq_write(ctx, &ctx->batch[i]);
-		atomic_store_explicit(&ctx->cq_posted, atomic_load_explicit(
-			&ctx->cq_posted, memory_order_relaxed) + n,
-			memory_order_relaxed);
+			cq_write(ctx, &ctx->batch[i]->cqe);
+		cq_count(ctx, n);
 	} else {
+		/* The ones that overflow now belong to the list. */
 		for (i = 0; i < n; i++)
-			cq_fill(ctx, &ctx->batch[i]);
+			if (!cq_fill(ctx, ctx->batch[i]))
+				ctx->batch[i] = NULL;
 	}
 	cq_commit(ctx, false);
 	pthread_mutex_unlock(&ctx->cq_lock);
+	for (i = 0; i < n; i++)
+		if (ctx->batch[i])
+			cq_release(ctx->batch[i], true);
 	ctx->nr_batch = 0;
 	cq_timeouts_check(ctx);
 }
 
 bool eng_flush_overflow(struct eng_ctx *ctx)
 {
-	bool moved;
+	struct eng_cqe_slot *moved, *next;
 
 	if (!eng_has_overflow(ctx))
 		return false;
@@ -215,7 +284,25 @@ bool eng_flush_overflow(struct eng_ctx *ctx)
 	if (moved)
 		cq_commit(ctx, false);
 	pthread_mutex_unlock(&ctx->cq_lock);
-	return moved;
+	if (!moved)
+		return false;
+	for (; moved; moved = next) {
+		next = moved->next;
+		cq_release(moved, false);
+	}
+	return true;
+}
+
+void eng_cq_free(struct eng_ctx *ctx)
+{
+	struct eng_cqe_slot *slot, *next;
+
+	for (slot = ctx->ovf_head; slot; slot = next) {
+		next = slot->next;
+		cq_release(slot, false);
+	}
+	ctx->ovf_head = NULL;
+	ctx->ovf_tail = &ctx->ovf_head;
 }
 
 /* Makes the ring fd readable; one write per idle -> busy transition. */

@@ -255,13 +255,8 @@ static int setup_fds(struct eng_ctx *ctx)
 
 static void ctx_free(struct eng_ctx *ctx)
 {
+	eng_cq_free(ctx);	/* gives its requests back to the cache */
 	eng_req_free_all(ctx);
-	while (ctx->ovf_head) {
-		struct eng_ovf *ovf = ctx->ovf_head;
-
-		ctx->ovf_head = ovf->next;
-		free(ovf);
-	}
 	if (ctx->ring_mem)
 		munmap(ctx->ring_mem, ctx->ring_sz);
 	if (ctx->sqe_mem)
@@ -291,6 +286,7 @@ static struct eng_ctx *ctx_alloc(const char *reason)
 	ctx->ovf_tail = &ctx->ovf_head;
 	ctx->defer_tail = &ctx->defer_head;
 	ctx->ring_fd = ctx->drain_fd = ctx->sig_fd = -1;
+	ctx->submit_seq = -1;
 	atomic_init(&ctx->evfd, -1);
 	ctx->fork_gen = atomic_load(&eng_fork_gen);
 	snprintf(ctx->reason, sizeof(ctx->reason), "%s", reason ? reason : "");

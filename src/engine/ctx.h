@@ -64,9 +64,17 @@ struct eng_waiter {
 	_Atomic bool woken;
 };
 
-/* A completion that found the CQ full: kept until the CQ has room. */
-struct eng_ovf {
-	struct eng_ovf *next;
+/*
+ * A CQE on its way to the CQ, kept in the storage of what it reports on (a
+ * request, a resource node), never in memory of its own: a CQE that finds
+ * the CQ full waits on the overflow list in that storage, so overflow
+ * cannot fail for want of memory (FEAT_NODROP). Once the CQE is in the
+ * ring, @release gives the storage back (NULL: nothing to give back);
+ * @submitter says whether it runs on the submitter, under submit_lock.
+ */
+struct eng_cqe_slot {
+	struct eng_cqe_slot *next;
+	void (*release)(struct eng_cqe_slot *slot, bool submitter);
 	struct io_uring_cqe cqe;
 };
 
@@ -87,20 +95,27 @@ struct eng_ctx {
 	struct eng_req *req_cache;	/* free requests */
 	_Atomic(struct eng_req *) req_returned; /* freed by other threads */
 	unsigned nr_batch;
+	unsigned nr_batch_done;		/* requests completed into the batch */
 	unsigned nr_punted;		/* this batch: the pool needs a kick */
 	struct eng_req *link_head, *link_tail;	/* the chain being built */
 	unsigned link_nr;
 	uint32_t nr_submitted;		/* requests, for IOSQE_IO_DRAIN */
+	bool drain_active;		/* drain.c: new requests queue behind */
+	bool drain_next;		/* submit.c: drain the next request */
+	/* timeout.c: the completion count when this submission began, or
+	 * -1 outside a submission */
+	int64_t submit_seq;
+	unsigned nr_late_timeouts;	/* ...and those that start after it */
 	bool drain_disabled;		/* CQE_SKIP_SUCCESS was used */
 	bool submit_stop;		/* an SQE failed as at prep */
-	struct io_uring_cqe batch[ENG_CQE_BATCH];
+	struct eng_cqe_slot *batch[ENG_CQE_BATCH];
 
 	/* --- completion side: any thread, under cq_lock --- */
 	pthread_mutex_t cq_lock;
 	struct eng_waiter *waiters;	/* threads asleep in eng_wait() */
 	uint32_t cached_cq_tail;
-	struct eng_ovf *ovf_head, **ovf_tail;
-	bool cq_dropped;		/* a CQE was lost: -EBADR once */
+	/* CQEs waiting for room (the engine never drops one: no -EBADR) */
+	struct eng_cqe_slot *ovf_head, **ovf_tail;
 
 	/* --- wakeups: see cq.c for the protocol --- */
 	int ring_fd;			/* the application's: pipe read end */
@@ -139,6 +154,7 @@ struct eng_ctx {
 	atomic_uint nr_seq_timeouts;	/* TIMEOUTs waiting for a count */
 	atomic_uint cq_posted;		/* CQEs posted; written under cq_lock */
 	atomic_uint cq_timeouts;	/* of which expired timeouts */
+	uint32_t cq_last_tm_flush;	/* timeout.c, under armed_lock */
 
 	/* --- SQPOLL, issuer, restrictions (sqpoll.c, restrict.c) --- */
 	struct eng_sqpoll *sqpoll;	/* the SQ thread, or NULL */
@@ -179,10 +195,28 @@ static inline bool eng_forked(const struct eng_ctx *ctx)
 int eng_fd_private(int fd, bool cloexec);
 
 /* cq.c: posting completions and the ring fd's readiness */
-void eng_post_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
+/* Posts @slot's CQE: into the CQ, or onto the overflow list if the CQ is
+ * full; cannot fail. @from_worker: not on the submitter. */
+void eng_post_slot(struct eng_ctx *ctx, struct eng_cqe_slot *slot,
+		   bool from_worker);
+/* Adds @slot to the submitter's batch (under submit_lock). */
+void eng_batch_add(struct eng_ctx *ctx, struct eng_cqe_slot *slot);
+/* An extra CQE of a request that goes on (multishot F_MORE): posted only
+ * if it fits into the CQ behind everything before it. False: nothing was
+ * posted, and as in the kernel the request must end with a final CQE of
+ * its own slot (the multishot stops while nobody reaps the CQ). */
+bool eng_post_aux(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
 		  uint32_t flags, bool from_worker);
+/* A slot of its own for a CQE that has no storage behind it (MSG_RING's
+ * CQE in its target ring), freed once posted; NULL: out of memory, which
+ * the caller reports before anything happened, as the kernel does when it
+ * cannot allocate the target's request. */
+struct eng_cqe_slot *eng_cqe_slot_new(uint64_t user_data, int32_t res,
+				      uint32_t flags);
 void eng_post_batch(struct eng_ctx *ctx);
 bool eng_flush_overflow(struct eng_ctx *ctx);
+/* Teardown: releases what still waits on the overflow list. */
+void eng_cq_free(struct eng_ctx *ctx);
 unsigned eng_cq_ready(struct eng_ctx *ctx);
 /* The overflow list is non-empty; read without cq_lock. */
 static inline bool eng_has_overflow(struct eng_ctx *ctx)

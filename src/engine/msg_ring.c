@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "engine/req.h"
 #include "engine/ringctl.h"
@@ -63,6 +64,20 @@ static int msg_target(int fd, struct eng_ctx **out)
 	return fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD;
 }
 
+/* The target's CQE has no request behind it in the target ring: it gets
+ * a slot of its own, or the sender -ENOMEM, as the kernel's allocation of
+ * a target request would fail. */
+static int msg_post(struct eng_ctx *target, uint64_t user_data, int32_t res,
+		    uint32_t flags)
+{
+	struct eng_cqe_slot *slot = eng_cqe_slot_new(user_data, res, flags);
+
+	if (!slot)
+		return -ENOMEM;
+	eng_post_slot(target, slot, true);
+	return 0;
+}
+
 static int msg_data(struct eng_ctx *target, const struct eng_req *req)
 {
 	uint32_t flags = 0;
@@ -75,9 +90,7 @@ static int msg_data(struct eng_ctx *target, const struct eng_req *req)
 		return -EINVAL;
 	if (eng_disabled(target))
 		return -EBADFD;
-	eng_post_cqe(target, req->msg.user_data, (int32_t)req->msg.len, flags,
-		     true);
-	return 0;
+	return msg_post(target, req->msg.user_data, (int32_t)req->msg.len, flags);
 }
 
 /* sqe->file_index names the target slot 1-based, or asks for any free
@@ -92,6 +105,7 @@ static unsigned msg_slot(uint32_t dst_fd)
 static int msg_send_fd(struct eng_ctx *target, struct eng_req *req)
 {
 	struct eng_ctx *ctx = req->ctx;
+	struct eng_cqe_slot *slot = NULL;
 	struct eng_rsrc *node;
 	int fd, ret;
 
@@ -108,9 +122,20 @@ static int msg_send_fd(struct eng_ctx *target, struct eng_req *req)
 	eng_file_put_fixed(ctx, node);
 	if (ret)
 		return ret;
+	if (!(req->msg.flags & IORING_MSG_RING_CQE_SKIP)) {
+		slot = eng_cqe_slot_new(req->msg.user_data, 0, 0);
+		if (!slot) {
+			close(fd);
+			return -ENOMEM;
+		}
+	}
 	ret = eng_file_install_fixed(target, fd, msg_slot(req->msg.dst_fd));
-	if (ret >= 0 && !(req->msg.flags & IORING_MSG_RING_CQE_SKIP))
-		eng_post_cqe(target, req->msg.user_data, ret, 0, true);
+	if (slot && ret >= 0) {
+		slot->cqe.res = ret;
+		eng_post_slot(target, slot, true);
+	} else {
+		free(slot);
+	}
 	return ret;
 }
 

@@ -81,6 +81,7 @@ int eng_accept_issue(struct eng_req *req, unsigned issue_flags)
 {
 	struct eng_accept *a = &req->net.accept;
 	bool multishot = a->iou_flags & IORING_ACCEPT_MULTISHOT;
+	uint32_t cflags;
 	int i, ret;
 
 	if (a->poll_first) {
@@ -97,8 +98,13 @@ int eng_accept_issue(struct eng_req *req, unsigned issue_flags)
 					ret >= 0 ? accept_nonempty(req->fd) : 0);
 			return ENG_ISSUE_DONE;
 		}
-		eng_post_cqe(req->ctx, req->user_data, ret,
-			     IORING_CQE_F_MORE | accept_nonempty(req->fd), true);
+		cflags = accept_nonempty(req->fd);
+		/* A full CQ ends the multishot with this result (kernel). */
+		if (!eng_post_aux(req->ctx, req->user_data, ret,
+				  IORING_CQE_F_MORE | cflags, true)) {
+			eng_req_set_res(req, ret, cflags);
+			return ENG_ISSUE_DONE;
+		}
 	}
 	return ENG_ISSUE_MSHOT_MORE;	/* a full burst: re-armed, ready */
 }

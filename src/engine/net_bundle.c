@@ -194,8 +194,10 @@ int eng_send_kbuf_issue(struct eng_req *req)
 			return -EAGAIN;
 		if (ret <= 0 || empty || !(sr->flags & IORING_RECVSEND_BUNDLE))
 			break;
-		eng_post_cqe(req->ctx, req->user_data, (int32_t)ret,
-			     cflags | IORING_CQE_F_MORE, true);
+		/* A full CQ ends the bundle with this result, as a multishot. */
+		if (!eng_post_aux(req->ctx, req->user_data, (int32_t)ret,
+				  cflags | IORING_CQE_F_MORE, true))
+			break;
 	}
 	if (ret < 0)
 		req->flags |= ENG_REQ_F_FAIL;

@@ -204,8 +204,12 @@ int eng_recv_kbuf_issue(struct eng_req *req)
 			eng_req_set_res(req, (int32_t)ret, cflags);
 			return ENG_ISSUE_DONE;
 		}
-		eng_post_cqe(req->ctx, req->user_data, (int32_t)ret,
-			     cflags | IORING_CQE_F_MORE, true);
+		/* A full CQ ends the multishot with this result (kernel). */
+		if (!eng_post_aux(req->ctx, req->user_data, (int32_t)ret,
+				  cflags | IORING_CQE_F_MORE, true)) {
+			eng_req_set_res(req, (int32_t)ret, cflags);
+			return ENG_ISSUE_DONE;
+		}
 	}
 	return ENG_ISSUE_MSHOT_MORE;	/* a full burst: re-armed, ready */
 }

@@ -59,18 +59,18 @@ int eng_poll_add_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 }
 
 /* On the reactor thread. */
-static void poll_cb(struct eng_rx_poll *rx, uint32_t revents, unsigned flags)
+static bool poll_cb(struct eng_rx_poll *rx, uint32_t revents, unsigned flags)
 {
 	struct eng_req *req = poll_req(rx);
 	struct eng_ctx *ctx = req->ctx;
 	uint32_t mask = poll_mask(req, revents);
 
 	if (flags & ENG_RX_MORE) {
-		/* Under the reactor lock: post and nothing else. */
-		if (mask)
-			eng_post_cqe(ctx, req->user_data, (int32_t)mask,
-				     IORING_CQE_F_MORE, true);
-		return;
+		/* Under the reactor lock: post and nothing else. A full CQ
+		 * ends the multishot, as in the kernel: this mask goes into
+		 * the final CQE instead. */
+		return !mask || eng_post_aux(ctx, req->user_data, (int32_t)mask,
+					     IORING_CQE_F_MORE, true);
 	}
 	pthread_mutex_lock(&ctx->armed_lock);
 	eng_armed_del(ctx, &req->poll.armed);
@@ -80,6 +80,7 @@ static void poll_cb(struct eng_rx_poll *rx, uint32_t revents, unsigned flags)
 	else
 		eng_req_set_res(req, (int32_t)mask, 0);
 	eng_req_complete_async(req);
+	return false;
 }
 
 bool eng_poll_disarm(struct eng_req *req)

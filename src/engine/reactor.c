@@ -192,20 +192,25 @@ static void rx_slot_put(struct eng_reactor *r, uint32_t idx)
 }
 
 /*
- * Under the lock, which it drops: a multishot callback (it only posts a
- * CQE). A CQE may complete count-based timeouts, whose disarm needs the
- * lock we hold: cq.c leaves that to us, for after the unlock.
+ * Under the lock: a multishot callback (it only posts a CQE). False: it
+ * could not, and the entry must end now.
  */
-static void rx_call_locked(struct eng_reactor *r, struct eng_rx_poll *p,
-			   struct eng_rx_timer *t, uint32_t ev)
+static bool rx_call_locked(struct eng_rx_poll *p, struct eng_rx_timer *t,
+			   uint32_t ev)
 {
+	bool more;
+
 	eng_rx_locked = true;
-	if (p)
-		p->cb(p, ev, ENG_RX_FIRE | ENG_RX_MORE);
-	else
-		t->cb(t, ENG_RX_FIRE | ENG_RX_MORE);
+	more = p ? p->cb(p, ev, ENG_RX_FIRE | ENG_RX_MORE)
+		 : t->cb(t, ENG_RX_FIRE | ENG_RX_MORE);
 	eng_rx_locked = false;
-	pthread_mutex_unlock(&r->lock);
+	return more;
+}
+
+/* After a multishot callback, unlocked: a CQE may complete count-based
+ * timeouts, whose disarm needs the lock that callback ran under. */
+static void rx_after_locked(struct eng_reactor *r)
+{
 	/* Relaxed: only a hint; the flush re-reads under armed_lock. */
 	if (atomic_load_explicit(&r->ctx->nr_seq_timeouts, memory_order_relaxed))
 		eng_timeout_flush(r->ctx);
@@ -224,8 +229,9 @@ static void rx_poll_event(struct eng_reactor *r, uint64_t data, uint32_t ev)
 		pthread_mutex_unlock(&r->lock);
 		return;			/* disarmed since: stale event */
 	}
-	if (p->multishot) {
-		rx_call_locked(r, p, NULL, ev);
+	if (p->multishot && rx_call_locked(p, NULL, ev)) {
+		pthread_mutex_unlock(&r->lock);
+		rx_after_locked(r);
 		return;
 	}
 	p->state = RX_FIRED;
@@ -258,15 +264,15 @@ static void rx_clock_expire(struct eng_reactor *r, struct rx_clock *c)
 			return;
 		}
 		heap_remove(c, t);
-		if (t->interval && t->repeats != 1) {
+		if (t->interval && t->repeats != 1 && rx_call_locked(NULL, t, 0)) {
 			if (t->repeats)
 				t->repeats--;
 			t->deadline = eng_clock_ns(c->id) + t->interval;
-			if (!heap_push(c, t)) {
-				rx_call_locked(r, NULL, t, 0);
-				continue;
-			}
-			/* no memory to re-arm: this expiry is the last */
+			/* The heap has room: @t was in it a moment ago. */
+			heap_push(c, t);
+			pthread_mutex_unlock(&r->lock);
+			rx_after_locked(r);
+			continue;
 		}
 		t->state = RX_FIRED;
 		pthread_mutex_unlock(&r->lock);

@@ -31,14 +31,17 @@ struct eng_reactor;
  * as the entry is armed (its own dup: epoll keys registrations by file and
  * fd number, so several entries on dups of one file never collide).
  * Multishot callbacks run under the reactor lock (flags has ENG_RX_MORE):
- * they may post a CQE and nothing else. The last callback runs unlocked
- * and may do anything, including arming entries.
+ * they may post a CQE and nothing else, and return false if they could not
+ * (the CQ is full: eng_post_aux()), which ends the entry at once: it is
+ * disarmed and called once more, unlocked, as the last. The last callback
+ * runs unlocked and may do anything, including arming entries; its return
+ * value is ignored.
  */
 struct eng_rx_poll {
 	int fd;
 	uint32_t events;		/* EPOLL*; EPOLLET for edge-triggered */
 	bool multishot;
-	void (*cb)(struct eng_rx_poll *p, uint32_t revents, unsigned flags);
+	bool (*cb)(struct eng_rx_poll *p, uint32_t revents, unsigned flags);
 	int state;			/* reactor-private */
 	uint32_t slot;			/* reactor-private */
 };
@@ -55,7 +58,7 @@ struct eng_rx_timer {
 	clockid_t clock;
 	int64_t interval;		/* ns; 0: one shot */
 	unsigned repeats;		/* with @interval: expiries left, 0 = for ever */
-	void (*cb)(struct eng_rx_timer *t, unsigned flags);
+	bool (*cb)(struct eng_rx_timer *t, unsigned flags);	/* as a poll's */
 	int state;			/* reactor-private */
 	unsigned heap_idx;		/* reactor-private */
 };

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "engine/apoll.h"
 #include "engine/fdinfo.h"
 #include "engine/req.h"
 #include "engine/rsrc.h"
+#include "util/fault.h"
 
 
 struct eng_req *eng_req_alloc(struct eng_ctx *ctx)
@@ -23,7 +25,7 @@ struct eng_req *eng_req_alloc(struct eng_ctx *ctx)
 		req = atomic_exchange_explicit(&ctx->req_returned, NULL,
 					       memory_order_acquire);
 		if (!req)
-			return malloc(sizeof(*req));
+			return fault_malloc(sizeof(*req));
 	}
 	ctx->req_cache = req->next;
 	return req;
@@ -53,31 +55,45 @@ static void req_free(struct eng_req *req, bool in_worker)
 	ctx->req_cache = req;
 }
 
+/* cq.c is done with the request's last CQE: the request goes. */
+static void req_slot_release(struct eng_cqe_slot *slot, bool submitter)
+{
+	req_free((struct eng_req *)((char *)slot -
+				    offsetof(struct eng_req, post.last)),
+		 !submitter);
+}
+
 static bool req_failed(const struct eng_req *req)
 {
 	return (req->res < 0 && !(req->flags & ENG_REQ_F_RES_OK)) ||
 	       (req->flags & ENG_REQ_F_FAIL);
 }
 
-/* One CQE: into the submitter's batch, or posted from any other thread. */
-static void req_cqe(struct eng_ctx *ctx, uint64_t user_data, int32_t res,
-		    uint32_t cflags, bool in_worker)
+/* One of the request's CQEs, in its own @slot: into the submitter's
+ * batch, or posted from any other thread. @last: the request is freed
+ * once this CQE is in the CQ. */
+static void req_cqe(struct eng_req *req, struct eng_cqe_slot *slot,
+		    int32_t res, uint32_t cflags, bool last, bool in_worker)
 {
-	if (in_worker) {
-		eng_post_cqe(ctx, user_data, res, cflags, true);
-		return;
-	}
-	if (ctx->nr_batch == ENG_CQE_BATCH)
-		eng_post_batch(ctx);
-	ctx->batch[ctx->nr_batch++] = (struct io_uring_cqe){
-		.user_data = user_data, .res = res, .flags = cflags,
+	*slot = (struct eng_cqe_slot){
+		.release = last ? req_slot_release : NULL,
+		.cqe = { .user_data = req->user_data, .res = res,
+			 .flags = cflags },
 	};
+	if (in_worker)
+		eng_post_slot(req->ctx, slot, true);
+	else
+		eng_batch_add(req->ctx, slot);
 }
 
-/* Posts the CQE (unless CQE_SKIP_SUCCESS hides a success) and frees. */
+/* Posts the CQE(s) (unless CQE_SKIP_SUCCESS hides a success) and frees
+ * the request, at once or once its last CQE is in the CQ. */
 static void req_post(struct eng_req *req, bool in_worker)
 {
 	struct eng_ctx *ctx = req->ctx;
+	struct eng_rsrc *file_node = req->file_node, *buf_node = req->buf_node;
+	bool notif = req->flags & ENG_REQ_F_NOTIF, cqe;
+	int32_t notif_res = 0;
 
 	if (req->def && req->def->cleanup)
 		req->def->cleanup(req);
@@ -86,23 +102,52 @@ static void req_post(struct eng_req *req, bool in_worker)
 	if ((req->flags & ENG_REQ_F_PREP_FAULT) && !in_worker)
 		ctx->submit_stop = true;	/* seen by submit_sqe() */
 	/* SEND_ZC (net_zc.c): the result says a notification follows. */
-	if (req->flags & ENG_REQ_F_NOTIF)
+	if (notif) {
 		req->cflags |= IORING_CQE_F_MORE;
-	if (req->flags & ENG_REQ_F_QUIET)
-		; /* see req_fail_links() */
-	else if (!(req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) || req_failed(req))
-		req_cqe(ctx, req->user_data, req->res, req->cflags, in_worker);
-	if (req->flags & ENG_REQ_F_NOTIF)
-		req_cqe(ctx, req->user_data, (int32_t)req->net.sr.notif_res,
-			IORING_CQE_F_NOTIF, in_worker);
+		notif_res = (int32_t)req->net.sr.notif_res;
+	}
+	/* QUIET: see req_fail_links() */
+	cqe = !(req->flags & ENG_REQ_F_QUIET) &&
+	      (!(req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) || req_failed(req));
+	/* From here on the op's state is the CQEs' storage, and @req may be
+	 * gone as soon as its last CQE is posted. */
+	if (cqe)
+		req_cqe(req, notif ? &req->post.first : &req->post.last,
+			req->res, req->cflags, !notif, in_worker);
+	if (notif)
+		req_cqe(req, &req->post.last, notif_res, IORING_CQE_F_NOTIF,
+			true, in_worker);
+	else if (!cqe)
+		req_free(req, in_worker);
 	/* After the CQE: a tag CQE it may release comes behind it. */
-	if (req->file_node)
-		eng_rsrc_put(ctx, req->file_node, !in_worker);
-	if (req->buf_node)
-		eng_rsrc_put(ctx, req->buf_node, !in_worker);
-	req_free(req, in_worker);
+	if (file_node)
+		eng_rsrc_put(ctx, file_node, !in_worker);
+	if (buf_node)
+		eng_rsrc_put(ctx, buf_node, !in_worker);
 	eng_count_completed(ctx, in_worker);
-	eng_drain_flush(ctx, in_worker);
+	if (in_worker)
+		eng_drain_flush(ctx, true);
+}
+
+void eng_req_flush_batch(struct eng_ctx *ctx)
+{
+	unsigned n;
+
+	for (;;) {
+		eng_post_batch(ctx);
+		n = ctx->nr_batch_done;
+		if (!n)
+			return;
+		ctx->nr_batch_done = 0;
+		/* Release: see eng_count_completed(); the submitter is the
+		 * only writer of this half. */
+		atomic_store_explicit(&ctx->nr_completed_sub,
+				      atomic_load_explicit(&ctx->nr_completed_sub,
+							   memory_order_relaxed) + n,
+				      memory_order_release);
+		/* What it starts may complete inline, into a new batch. */
+		eng_drain_flush(ctx, false);
+	}
 }
 
 /* The rest of a broken chain: -ECANCELED, or the error it failed with. */
@@ -200,8 +245,10 @@ static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
  * completes; whatever would block goes to a worker, and its chain with it.
  * A loop, not recursion: chains can be long.
  */
-void eng_req_run(struct eng_req *req, bool in_worker)
+static void req_run(struct eng_req *req, bool in_worker, unsigned first_flags)
 {
+	struct eng_req *first = req;
+	unsigned issue_flags;
 	int ret;
 
 	while (req) {
@@ -228,12 +275,23 @@ void eng_req_run(struct eng_req *req, bool in_worker)
 		if (req->link && req->link->opcode == IORING_OP_LINK_TIMEOUT &&
 		    !req->ltimeout)
 			eng_ltimeout_attach(req);
+		/* As the kernel starts a link only after its predecessor's
+		 * CQE is posted: a link that another thread may complete
+		 * must not overtake the CQE still in our batch. */
+		if (req != first && !in_worker)
+			eng_post_batch(req->ctx);
 		/* IOSQE_ASYNC: straight to a worker, no inline try. */
 		if (req->sqe_flags & IOSQE_ASYNC) {
 			req = req_punt(req, in_worker);
 			continue;
 		}
-		ret = req->def->issue(req, ENG_ISSUE_NONBLOCK);
+		/* Fault injection: "would block", which must change nothing
+		 * but the path the request takes. */
+		issue_flags = ENG_ISSUE_NONBLOCK |
+			      (in_worker ? 0 : ENG_ISSUE_SUBMITTER) |
+			      (req == first ? first_flags : 0);
+		ret = fault_hit(FAULT_NOWAIT) ? -EAGAIN :
+		      req->def->issue(req, issue_flags);
 		if (ret == -EAGAIN && eng_apoll_pollable(req)) {
 			if (req->ltimeout)
 				eng_ltimeout_arm(req);
@@ -246,6 +304,16 @@ void eng_req_run(struct eng_req *req, bool in_worker)
 		else
 			req = eng_req_done(req, in_worker);
 	}
+}
+
+void eng_req_run(struct eng_req *req, bool in_worker)
+{
+	req_run(req, in_worker, 0);
+}
+
+void eng_req_submit(struct eng_req *req)
+{
+	req_run(req, false, ENG_ISSUE_SQE);
 }
 
 /* A worker's turn: issue blocking, complete, go on down the chain. */

@@ -14,6 +14,8 @@
 #include "engine/cancel.h"
 
 #define ENG_ISSUE_NONBLOCK	1u	/* on the submitter: must not block */
+#define ENG_ISSUE_SUBMITTER	2u	/* on the submitter, under submit_lock */
+#define ENG_ISSUE_SQE		4u	/* ...as it takes the request's SQE */
 #define ENG_ISSUE_DONE		0	/* issue() set req->res: complete */
 /* issue() handed the request on (the reactor): it completes later,
  * maybe already has; the caller must not touch it again. */
@@ -107,6 +109,11 @@ struct eng_req {
 			uint64_t user_data;
 			uint32_t len, cmd, src_fd, dst_fd, flags;
 		} msg;				/* msg_ring.c */
+		/* After the op's cleanup: the request's own CQEs (SEND_ZC
+		 * has two), kept here until they are in the CQ (cq.c). */
+		struct {
+			struct eng_cqe_slot first, last;
+		} post;
 	};
 };
 
@@ -145,8 +152,13 @@ static inline void eng_req_set_res(struct eng_req *req, int32_t res,
 
 /* req.c */
 struct eng_req *eng_req_alloc(struct eng_ctx *ctx);
+/* On the submitter, at the end of a submission: posts its CQE batch,
+ * counts those requests completed, and runs what a drain held for them. */
+void eng_req_flush_batch(struct eng_ctx *ctx);
 void eng_req_free_all(struct eng_ctx *ctx);
 void eng_req_run(struct eng_req *req, bool in_worker);
+/* On the submitter: runs a request (or chain) as it takes its SQE. */
+void eng_req_submit(struct eng_req *req);
 void eng_req_run_blocking(struct eng_req *req, bool cancelled);
 struct eng_req *eng_req_done(struct eng_req *req, bool in_worker);
 /* From any thread but the submitter: completes @req (res set) and runs
@@ -161,15 +173,17 @@ int eng_req_own_file(struct eng_req *req);
 /* drain.c */
 bool __eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, uint32_t seq);
 /* Counts @nr submitted requests (a chain counts all its members); true
- * if a drain holds @req back. The common case is inline and cheap. */
+ * if a drain holds @req back. The common case (no drain since the ring
+ * was last idle) is inline and cheap. */
 static inline bool eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req,
 				   unsigned nr)
 {
 	uint32_t seq = ctx->nr_submitted;
 
 	ctx->nr_submitted += nr;
-	if (!(req->sqe_flags & IOSQE_IO_DRAIN) &&
-	    !atomic_load_explicit(&ctx->defer_pending, memory_order_acquire))
+	/* As the kernel: one that failed at submission completes at once. */
+	if ((!(req->sqe_flags & IOSQE_IO_DRAIN) && !ctx->drain_active) ||
+	    (req->flags & ENG_REQ_F_FAIL))
 		return false;
 	return __eng_drain_defer(ctx, req, seq);
 }
@@ -182,22 +196,20 @@ static inline void eng_drain_flush(struct eng_ctx *ctx, bool in_worker)
 }
 
 /*
- * Requests completed, for IOSQE_IO_DRAIN. The submitter counts its own
- * without a locked instruction (it is the only writer of that half);
- * other threads add to the atomic half. Release on both: a request's
- * effects happen before a drained request that sees it counted starts.
+ * Requests completed, for IOSQE_IO_DRAIN. Other threads add to the atomic
+ * half, with release: a request's effects and its CQE happen before a
+ * drained request that sees it counted starts. The submitter's own
+ * completions count only once its CQE batch is in the CQ
+ * (eng_req_flush_batch()): a drained request that a worker starts must
+ * not post its CQE ahead of theirs.
  */
 static inline void eng_count_completed(struct eng_ctx *ctx, bool in_worker)
 {
-	if (in_worker) {
+	if (in_worker)
 		atomic_fetch_add_explicit(&ctx->nr_completed, 1,
 					  memory_order_release);
-		return;
-	}
-	atomic_store_explicit(&ctx->nr_completed_sub,
-			      atomic_load_explicit(&ctx->nr_completed_sub,
-						   memory_order_relaxed) + 1,
-			      memory_order_release);
+	else
+		ctx->nr_batch_done++;
 }
 
 static inline uint32_t eng_nr_completed(struct eng_ctx *ctx)

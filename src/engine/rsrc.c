@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,11 @@
 #define ENG_MAX_REG_BUFFERS	(1u << 14)
 #define ENG_MAX_BUF_LEN		(1ul << 30)
 
+static void rsrc_tag_release(struct eng_cqe_slot *slot, bool submitter)
+{
+	free((char *)slot - offsetof(struct eng_rsrc, tag_cqe));
+}
+
 void eng_rsrc_put(struct eng_ctx *ctx, struct eng_rsrc *node, bool submitter)
 {
 	/* acq_rel: every user's accesses happen before the last one frees. */
@@ -28,12 +34,18 @@ void eng_rsrc_put(struct eng_ctx *ctx, struct eng_rsrc *node, bool submitter)
 		return;
 	if (node->is_file)
 		close(node->fd);
-	if (node->tag) {
-		if (submitter)
-			eng_post_batch(ctx);
-		eng_post_cqe(ctx, node->tag, 0, 0, !submitter);
+	if (!node->tag) {
+		free(node);
+		return;
 	}
-	free(node);
+	if (submitter)
+		eng_post_batch(ctx);
+	/* The node keeps its own tag CQE until it is in the ring. */
+	node->tag_cqe = (struct eng_cqe_slot){
+		.release = rsrc_tag_release,
+		.cqe = { .user_data = node->tag },
+	};
+	eng_post_slot(ctx, &node->tag_cqe, !submitter);
 }
 
 /* mincore() fails with ENOMEM on an unmapped page: the kernel's pin would

@@ -27,6 +27,7 @@ struct eng_rsrc {
 	atomic_uint refs;
 	bool is_file;
 	uint64_t tag;			/* 0: no tag CQE */
+	struct eng_cqe_slot tag_cqe;	/* keeps the tag CQE: cq.c */
 	union {
 		int fd;			/* our private dup */
 		struct {

@@ -15,6 +15,21 @@
 		       IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT)
 #define ENG_LINK_FLAGS (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
+/*
+ * As the kernel's io_init_drain(): a drained request puts the ring in
+ * drain mode (drain.c). One in the middle of a chain drains the chain's
+ * head instead, and the request after the chain: chains run in order, so
+ * that keeps the drain for every member.
+ */
+static void submit_init_drain(struct eng_ctx *ctx)
+{
+	ctx->drain_active = true;
+	if (ctx->link_head) {
+		ctx->link_head->sqe_flags |= IOSQE_IO_DRAIN;
+		ctx->drain_next = true;
+	}
+}
+
 /* As the kernel's io_init_req(): the checks every op shares, then prep. */
 static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 		    const struct io_uring_sqe *sqe)
@@ -40,6 +55,13 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 	def = eng_opdef(sqe->opcode);
 	if (!def)
 		return -EINVAL;
+	/* The first request after a chain with a drained member in it is
+	 * drained too (see submit_init_drain()). */
+	if (ctx->drain_next && !ctx->link_head) {
+		ctx->drain_next = false;
+		ctx->drain_active = true;
+		req->sqe_flags |= IOSQE_IO_DRAIN;
+	}
 	if (sqe->flags & ~ENG_SQE_FLAGS)
 		return -EINVAL;
 	if (sqe->flags & IOSQE_BUFFER_SELECT) {
@@ -49,8 +71,11 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 	}
 	if (sqe->flags & IOSQE_CQE_SKIP_SUCCESS)
 		ctx->drain_disabled = true;
-	if ((sqe->flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
-		return -EOPNOTSUPP;
+	if (sqe->flags & IOSQE_IO_DRAIN) {
+		if (ctx->drain_disabled)
+			return -EOPNOTSUPP;
+		submit_init_drain(ctx);
+	}
 	/* restrictions (-EACCES) and personalities (-EINVAL): restrict.c */
 	if (ctx->restricted || sqe->personality) {
 		int ret = eng_restrict_sqe(ctx, sqe);
@@ -90,7 +115,7 @@ static void submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
 static void submit_queue(struct eng_ctx *ctx, struct eng_req *head, unsigned nr)
 {
 	if (!eng_drain_defer(ctx, head, nr))
-		eng_req_run(head, false);
+		eng_req_submit(head);
 }
 
 /* Closes the open chain and queues it. */
@@ -122,16 +147,12 @@ static void submit_link(struct eng_ctx *ctx, struct eng_req *req)
 }
 
 /* Returns false if submission must stop after this SQE. */
-static bool submit_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
+static bool submit_sqe(struct eng_ctx *ctx, struct eng_req *req,
+		       const struct io_uring_sqe *sqe)
 {
-	struct eng_req *req = eng_req_alloc(ctx);
 	bool go_on = true;
 	int ret;
 
-	if (!req) {
-		eng_post_cqe(ctx, sqe->user_data, -ENOMEM, 0, false);
-		return false;
-	}
 	ret = req_init(ctx, req, sqe);
 	if (ret) {
 		submit_fail(ctx, req, ret);
@@ -164,7 +185,8 @@ static const struct io_uring_sqe *sq_next(struct eng_ctx *ctx)
 	return &ctx->sqes[idx << ctx->sqe_shift];	/* SQE128: 2 slots */
 }
 
-/* Under submit_lock. Returns the number of SQEs submitted. */
+/* Under submit_lock. Returns the number of SQEs submitted, or -EAGAIN if
+ * there was no memory for the first one. */
 int eng_submit(struct eng_ctx *ctx, unsigned to_submit)
 {
 	/* Acquire pairs with the application's release of sq.tail: the SQE
@@ -172,30 +194,45 @@ int eng_submit(struct eng_ctx *ctx, unsigned to_submit)
 	uint32_t tail = __atomic_load_n(&ctx->rings->sq.tail, __ATOMIC_ACQUIRE);
 	unsigned avail = tail - ctx->cached_sq_head, submitted = 0;
 	const struct io_uring_sqe *sqe;
+	struct eng_req *req;
+	int ret = 0;
 
 	if (avail > ctx->sq_entries)
 		avail = ctx->sq_entries;	/* a corrupt tail: be bounded */
 	if (to_submit > avail)
 		to_submit = avail;
+	ctx->submit_seq = eng_timeout_seq(ctx);
 	while (submitted < to_submit) {
 		sqe = sq_next(ctx);
 		if (!sqe)
 			break;
+		req = eng_req_alloc(ctx);
+		if (!req) {
+			/* As the kernel: the SQE stays in the ring for the
+			 * next call, and none taken says -EAGAIN. */
+			ctx->cached_sq_head--;
+			if (!submitted)
+				ret = -EAGAIN;
+			break;
+		}
 		submitted++;
-		if (!submit_sqe(ctx, sqe))
+		if (!submit_sqe(ctx, req, sqe))
 			break;
 	}
 	/* A chain left open at the end of a submission runs as it is. */
 	if (ctx->link_head)
 		submit_chain_end(ctx);
+	ctx->submit_seq = -1;
 	/* Release: we are done reading those SQEs before the application may
 	 * reuse their slots. */
 	__atomic_store_n(&ctx->rings->sq.head, ctx->cached_sq_head,
 			 __ATOMIC_RELEASE);
-	eng_post_batch(ctx);
+	eng_req_flush_batch(ctx);
+	if (ctx->nr_late_timeouts)
+		eng_timeout_submit_end(ctx);
 	if (ctx->nr_punted) {
 		ctx->nr_punted = 0;
 		eng_wq_kick(ctx->wq);
 	}
-	return (int)submitted;
+	return ret ? ret : (int)submitted;
 }

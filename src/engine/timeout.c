@@ -79,6 +79,7 @@ static int timeout_prep_common(struct eng_req *req,
 	t->head = NULL;
 	t->on_timer = false;
 	t->counting = false;
+	t->late = false;
 	t->armed.pprev = NULL;
 	return timeout_get_ts(sqe->addr, &t->ts);
 }
@@ -102,7 +103,7 @@ int eng_link_timeout_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 }
 
 static void timeout_set_timer(struct eng_timeout *t,
-			      void (*cb)(struct eng_rx_timer *, unsigned))
+			      bool (*cb)(struct eng_rx_timer *, unsigned))
 {
 	clockid_t clock = timeout_clock(t->flags);
 
@@ -122,15 +123,72 @@ static void timeout_set_timer(struct eng_timeout *t,
  * Relaxed: callers hold armed_lock (and cq_lock where the exact value
  * matters); a count that is a little stale is caught by the next flush,
  * which every post triggers. */
-static uint32_t timeout_seq(struct eng_ctx *ctx)
+uint32_t eng_timeout_seq(struct eng_ctx *ctx)
 {
 	return atomic_load_explicit(&ctx->cq_posted, memory_order_relaxed) -
 	       atomic_load_explicit(&ctx->cq_timeouts, memory_order_relaxed);
 }
 
+/*
+ * Where a count-based TIMEOUT starts counting, as in the kernel, where
+ * nothing is posted while a submission runs: its inline completions are
+ * posted when it ends, and io-wq's by task work, which the submitting
+ * task runs only after that. So a TIMEOUT taken from its SQE counts every
+ * CQE of its own submission, whether its request came before it or
+ * completed in a worker meanwhile: it counts from where the submission
+ * began. One that runs later in the submission, as a link or released by
+ * a drain, would in the kernel start from task work after the submission's
+ * CQEs are posted: it starts counting then (eng_timeout_submit_end()).
+ * Anywhere else it counts from now.
+ */
+static bool timeout_start(struct eng_ctx *ctx, struct eng_timeout *t,
+			  unsigned issue_flags)
+{
+	uint32_t base = eng_timeout_seq(ctx);
+
+	if ((issue_flags & ENG_ISSUE_SUBMITTER) && ctx->submit_seq >= 0) {
+		if (!(issue_flags & ENG_ISSUE_SQE)) {
+			t->late = true;
+			ctx->nr_late_timeouts++;
+			return false;
+		}
+		base = (uint32_t)ctx->submit_seq;
+	}
+	t->target = base + t->off;
+	t->counting = true;
+	return true;
+}
+
+void eng_timeout_submit_end(struct eng_ctx *ctx)
+{
+	struct eng_armed *a;
+	uint32_t seq;
+
+	ctx->nr_late_timeouts = 0;
+	pthread_mutex_lock(&ctx->armed_lock);
+	pthread_mutex_lock(&ctx->cq_lock);
+	seq = eng_timeout_seq(ctx);
+	for (a = ctx->armed; a; a = a->next) {
+		struct eng_timeout *t = &a->req->timeout;
+
+		if (a->req->opcode != IORING_OP_TIMEOUT || !t->late)
+			continue;
+		t->late = false;
+		t->target = seq + t->off;
+		t->counting = true;
+		/* relaxed: cq_lock orders it against the posters */
+		atomic_fetch_add_explicit(&ctx->nr_seq_timeouts, 1,
+					  memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&ctx->cq_lock);
+	pthread_mutex_unlock(&ctx->armed_lock);
+	eng_timeout_flush(ctx);
+}
+
 /* Under armed_lock: the timeout stops waiting for a count. */
 static void timeout_stop_counting(struct eng_ctx *ctx, struct eng_timeout *t)
 {
+	t->late = false;
 	if (!t->counting)
 		return;
 	t->counting = false;
@@ -139,17 +197,20 @@ static void timeout_stop_counting(struct eng_ctx *ctx, struct eng_timeout *t)
 }
 
 /* The timer of a TIMEOUT, on the reactor thread (or at teardown). */
-static void timeout_cb(struct eng_rx_timer *rx, unsigned flags)
+static bool timeout_cb(struct eng_rx_timer *rx, unsigned flags)
 {
 	struct eng_req *req = timeout_req(rx);
 	struct eng_ctx *ctx = req->ctx;
 
 	if (flags & ENG_RX_MORE) {
 		/* Under the reactor lock: post and nothing else. Relaxed
-		 * counter: see timeout_seq(). */
+		 * counter: see eng_timeout_seq(). A CQ that nobody reaps ends
+		 * the multishot, as in the kernel: the final CQE follows. */
+		if (!eng_post_aux(ctx, req->user_data, -ETIME,
+				  IORING_CQE_F_MORE, true))
+			return false;
 		atomic_fetch_add_explicit(&ctx->cq_timeouts, 1, memory_order_relaxed);
-		eng_post_cqe(ctx, req->user_data, -ETIME, IORING_CQE_F_MORE, true);
-		return;
+		return true;
 	}
 	pthread_mutex_lock(&ctx->armed_lock);
 	eng_armed_del(ctx, &req->timeout.armed);
@@ -158,13 +219,14 @@ static void timeout_cb(struct eng_rx_timer *rx, unsigned flags)
 	if (flags & ENG_RX_CANCEL) {
 		eng_req_set_res(req, -ECANCELED, 0);
 	} else {
-		/* relaxed counter: see timeout_seq() */
+		/* relaxed counter: see eng_timeout_seq() */
 		atomic_fetch_add_explicit(&ctx->cq_timeouts, 1, memory_order_relaxed);
 		eng_req_set_res(req, -ETIME, 0);
 		if (req->timeout.flags & IORING_TIMEOUT_ETIME_SUCCESS)
 			req->flags |= ENG_REQ_F_RES_OK;
 	}
 	eng_req_complete_async(req);
+	return false;
 }
 
 bool eng_timeout_disarm(struct eng_req *req)
@@ -191,11 +253,10 @@ int eng_timeout_issue(struct eng_req *req, unsigned issue_flags)
 		/* Read under cq_lock: a CQE posted after this is counted,
 		 * and its poster then sees nr_seq_timeouts and flushes. */
 		pthread_mutex_lock(&ctx->cq_lock);
-		t->target = timeout_seq(ctx) + t->off;
-		t->counting = true;
 		/* relaxed: cq_lock orders it against the posters */
-		atomic_fetch_add_explicit(&ctx->nr_seq_timeouts, 1,
-					  memory_order_relaxed);
+		if (timeout_start(ctx, t, issue_flags))
+			atomic_fetch_add_explicit(&ctx->nr_seq_timeouts, 1,
+						  memory_order_relaxed);
 		pthread_mutex_unlock(&ctx->cq_lock);
 	}
 	eng_armed_add(ctx, &t->armed, req);
@@ -209,6 +270,24 @@ int eng_timeout_issue(struct eng_req *req, unsigned issue_flags)
 		return ENG_ISSUE_ASYNC;
 	eng_req_set_res(req, ret, 0);
 	return ENG_ISSUE_DONE;
+}
+
+/*
+ * Under armed_lock: the kernel's io_flush_timeouts() arithmetic, counted
+ * from the last flush in 32 bits. It has one quirk that programs can see:
+ * a TIMEOUT completed by its count with IOSQE_CQE_SKIP_SUCCESS counts as
+ * a timeout but posts no CQE, so the count steps back, and at the next
+ * flush "events got" wraps around: every count-based TIMEOUT then
+ * completes. The engine does the same. (A target behind the last flush,
+ * which only the engine's submission snapshot can make, is reached.)
+ */
+static bool timeout_reached(struct eng_ctx *ctx, const struct eng_timeout *t,
+			    uint32_t seq)
+{
+	uint32_t last = ctx->cq_last_tm_flush;
+	uint32_t needed = (int32_t)(t->target - last) < 0 ? 0 : t->target - last;
+
+	return seq - last >= needed;
 }
 
 /*
@@ -231,18 +310,18 @@ void eng_timeout_flush(struct eng_ctx *ctx)
 	do {
 		done = NULL;
 		pthread_mutex_lock(&ctx->armed_lock);
-		seq = timeout_seq(ctx);
+		seq = eng_timeout_seq(ctx);
 		for (a = ctx->armed; a; ) {
 			struct eng_req *req = a->req;
 			struct eng_armed *next = a->next;
 
 			if (req->opcode == IORING_OP_TIMEOUT &&
 			    req->timeout.counting &&
-			    (int32_t)(seq - req->timeout.target) >= 0 &&
+			    timeout_reached(ctx, &req->timeout, seq) &&
 			    eng_timeout_disarm(req)) {
 				eng_armed_del(ctx, a);
 				timeout_stop_counting(ctx, &req->timeout);
-				/* relaxed counter: see timeout_seq() */
+				/* relaxed counter: see eng_timeout_seq() */
 				atomic_fetch_add_explicit(&ctx->cq_timeouts, 1,
 							  memory_order_relaxed);
 				a->next = done;
@@ -250,6 +329,7 @@ void eng_timeout_flush(struct eng_ctx *ctx)
 			}
 			a = next;
 		}
+		ctx->cq_last_tm_flush = seq;
 		pthread_mutex_unlock(&ctx->armed_lock);
 		again = done != NULL;
 		for (a = done; a; a = done) {
@@ -318,7 +398,7 @@ static int lt_retry(struct eng_req *lt)
 }
 
 /* On the reactor thread (or at teardown): the timer went off. */
-static void lt_cb(struct eng_rx_timer *rx, unsigned flags)
+static bool lt_cb(struct eng_rx_timer *rx, unsigned flags)
 {
 	struct eng_req *lt = timeout_req(rx);
 	struct eng_timeout *t = &lt->timeout;
@@ -333,7 +413,7 @@ static void lt_cb(struct eng_rx_timer *rx, unsigned flags)
 		/* teardown: the head is cancelled where it is */
 		t->lt_res = -ECANCELED;
 		lt_put(lt, true);
-		return;
+		return false;
 	}
 	/* seq_cst: pairs with the publishers' check (eng_ltimeout_fired()
 	 * under the lock our search takes): one of the two sees the head. */
@@ -344,9 +424,10 @@ static void lt_cb(struct eng_rx_timer *rx, unsigned flags)
 	 * comes first, takes the timer back and reports -ETIME for us. */
 	/* seq_cst load: pairs with the head's store below. */
 	if (ret == -ENOENT && !atomic_load(&t->head_done) && !lt_retry(lt))
-		return;
+		return false;
 	t->lt_res = ret ? ret : -ETIME;
 	lt_put(lt, true);
+	return false;
 }
 
 /* The head goes async: the timer starts. Before the head is published,

@@ -231,9 +231,6 @@ int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 
 	if (ret)
 		return ret;
-	/* A CQE was lost (out of memory): said once, as the kernel does. */
-	if (__atomic_exchange_n(&ctx->cq_dropped, false, __ATOMIC_RELAXED))
-		return -EBADR;
 	if (min_complete > ctx->cq_entries)
 		min_complete = ctx->cq_entries;
 	if (wa.min_wait_usec) {
