@@ -187,6 +187,44 @@ static void case_churn(void)
 	wait_threads(threads);
 }
 
+/*
+ * Exit while a worker runs a request whose linked successor then goes to
+ * a worker in its turn: the pool, being taken down, must not start a
+ * worker that outlives it; the successor completes (cancelled) and every
+ * descriptor and thread comes back.
+ */
+static void case_linked_punt_at_exit(void)
+{
+	enum { ROUNDS = 60, LEN = 2 << 20 };
+	static char buf[LEN];
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd = t_tmpfd(), fds, threads, i, p[2];
+	char c;
+
+	CHECK_EQ(pipe(p), 0);
+	fds = count_dir("/proc/self/fd");
+	settle_runtime_threads();
+	threads = count_dir("/proc/self/task");
+	for (i = 0; i < ROUNDS; i++) {
+		t_ring(&ring, 8, NULL);
+		sqe = t_sqe(&ring);
+		io_uring_prep_write(sqe, fd, buf, LEN, 0);
+		sqe->flags |= IOSQE_ASYNC | IOSQE_IO_LINK;
+		sqe = t_sqe(&ring);
+		if (i % 2)	/* bound, then unbound work behind it */
+			io_uring_prep_fsync(sqe, fd, 0);
+		else
+			io_uring_prep_read(sqe, p[0], &c, 1, 0);
+		sqe->flags |= IOSQE_ASYNC;
+		CHECK_EQ(io_uring_submit(&ring), 2);
+		usleep((unsigned)(i % 5) * 300);
+		io_uring_queue_exit(&ring);
+	}
+	CHECK_EQ(count_dir("/proc/self/fd"), fds);
+	wait_threads(threads);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
@@ -195,6 +233,7 @@ int main(int argc, char **argv)
 		{ "unreaped", case_unreaped, 0 },
 		{ "inflight_writes", case_inflight_writes, 0 },
 		{ "churn", case_churn, 0 },
+		{ "linked_punt_at_exit", case_linked_punt_at_exit, 0 },
 		{ NULL, NULL, 0 },
 	};
 

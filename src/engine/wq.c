@@ -204,14 +204,22 @@ static void *wq_worker(void *arg)
 	return NULL;
 }
 
-/* Under wq->lock. Workers take no signals: those are the application's. */
+/*
+ * Under wq->lock. Workers take no signals: those are the application's.
+ * None is made once the pool is being taken down: eng_wq_destroy() has
+ * taken the list of workers to join (under this lock, after `exiting`),
+ * and a worker made now would outlive the pool.
+ */
 static int wq_spawn(struct eng_wq *wq, int acct_idx)
 {
-	struct eng_worker *w = calloc(1, sizeof(*w));
+	struct eng_worker *w;
 	sigset_t all, old;
 	pthread_attr_t attr;
 	int ret;
 
+	if (atomic_load(&wq->exiting))
+		return -ECANCELED;
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
