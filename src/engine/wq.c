@@ -281,9 +281,63 @@ void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
 	pthread_mutex_unlock(&wq->lock);
 }
 
+/* Under wq->lock: queued work of an account that has no worker. */
+static struct eng_req *wq_pop_orphan(struct eng_wq *wq, bool *bound)
+{
+	struct eng_req *req;
+	int i;
+
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		if (wq->acct[i].nr_workers)
+			continue;
+		req = wq_pop(&wq->acct[i]);
+		if (req) {
+			*bound = i == WQ_BOUND;
+			return req;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * No worker exists for an account and none can be made (RLIMIT_NPROC,
+ * max_workers 0, teardown): its work is not left queued. Bound work
+ * (regular files, block devices) is finite, and runs here, blocking, on
+ * the thread that queued it (the submitter, a worker, the poll thread...).
+ * Unbound work may wait for a peer for ever, maybe for this very thread:
+ * it completes with -ECANCELED, as the kernel's io-wq cancels the work it
+ * cannot create a first worker for. What runs here may queue more: an
+ * outer call on the thread takes it, so a long chain costs no stack.
+ */
+static void wq_run_orphans(struct eng_wq *wq)
+{
+	static __thread bool running;
+	struct eng_worker *self = wq_self;
+	struct eng_req *req;
+	bool bound = false;
+
+	if (running)
+		return;
+	running = true;
+	/* On a worker, the request is not its `cur`: waits and cancels
+	 * must not mix it up with the worker's own. */
+	wq_self = NULL;
+	for (;;) {
+		pthread_mutex_lock(&wq->lock);
+		req = wq_pop_orphan(wq, &bound);
+		pthread_mutex_unlock(&wq->lock);
+		if (!req)
+			break;
+		eng_req_run_blocking(req, !bound || atomic_load(&wq->exiting));
+	}
+	wq_self = self;
+	running = false;
+}
+
 /* Once per submit batch: wake sleepers, or add workers up to the bound. */
 void eng_wq_kick(struct eng_wq *wq)
 {
+	bool orphans = false;
 	int i;
 
 	pthread_mutex_lock(&wq->lock);
@@ -304,8 +358,11 @@ void eng_wq_kick(struct eng_wq *wq)
 				break;
 			queued--;
 		}
+		orphans |= !acct->nr_workers;
 	}
 	pthread_mutex_unlock(&wq->lock);
+	if (orphans)
+		wq_run_orphans(wq);
 }
 
 /* Under wq->lock: the worker's state says its request is cancelled. */
