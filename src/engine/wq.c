@@ -131,9 +131,27 @@ static struct eng_req *wq_pop(struct wq_acct *acct)
 	return req;
 }
 
+/*
+ * Bound work blocks in its system call. If its file's hint was stale
+ * (fdinfo.h) and the file is a pipe or socket, it is unbound work after
+ * all: it then waits where cancel and teardown can reach it.
+ */
+static bool wq_still_bound(struct eng_req *req)
+{
+	if ((req->flags & ENG_REQ_F_POLLABLE) || !req->def->needs_file ||
+	    (eng_req_fdinfo_recheck(req) & ENG_FDI_REG))
+		return !(req->flags & ENG_REQ_F_POLLABLE);
+	req->flags |= ENG_REQ_F_POLLABLE;
+	return false;
+}
+
 static void wq_run(struct eng_wq *wq, struct eng_req *req)
 {
-	eng_req_run_blocking(req, atomic_load(&wq->exiting));
+	bool exiting = atomic_load(&wq->exiting);
+
+	if (!exiting)
+		wq_still_bound(req);
+	eng_req_run_blocking(req, exiting);
 }
 
 static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)
@@ -328,6 +346,7 @@ static void wq_run_orphans(struct eng_wq *wq)
 		pthread_mutex_unlock(&wq->lock);
 		if (!req)
 			break;
+		bound = bound && wq_still_bound(req);
 		eng_req_run_blocking(req, !bound || atomic_load(&wq->exiting));
 	}
 	wq_self = self;
