@@ -10,9 +10,11 @@
  * cases check that documented result; what it may never do is lose a CQE,
  * hang or crash.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -30,6 +32,17 @@ static void *idle_thread(void *arg)
 	return arg;
 }
 
+/* At exit: a leak checker needs a thread of its own to look. */
+static void nproc_restore(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NPROC, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NPROC, &rl);
+	}
+}
+
 /*
  * From here on this process cannot create a thread: RLIMIT_NPROC 1 as an
  * unprivileged user (root is not held to the limit). Only the case's own
@@ -37,14 +50,17 @@ static void *idle_thread(void *arg)
  */
 static void nproc_drop(void)
 {
-	struct rlimit rl = { 1, 1 };
+	struct rlimit rl;
 	pthread_t th;
 	int err;
 
+	CHECK_EQ(getrlimit(RLIMIT_NPROC, &rl), 0);
 	if (geteuid() == 0 &&
 	    (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
 		t_skip("cannot become an unprivileged user: %s", strerror(errno));
+	rl.rlim_cur = 1;
 	CHECK_EQ(setrlimit(RLIMIT_NPROC, &rl), 0);
+	atexit(nproc_restore);
 	err = pthread_create(&th, NULL, idle_thread, NULL);
 	if (!err) {
 		pthread_join(th, NULL);
@@ -214,6 +230,404 @@ static void case_nproc_sqpoll(void)
 	CHECK_EQ(t_ring_try(&ring, 8, &p, t_backend), -EAGAIN);
 }
 
+/* --- RLIMIT_NOFILE -------------------------------------------------------- */
+
+static void set_nofile(unsigned n)
+{
+	struct rlimit rl;
+
+	CHECK_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max < n)
+		t_skip("RLIMIT_NOFILE hard limit %lu < %u needed",
+		       (unsigned long)rl.rlim_max, n);
+	rl.rlim_cur = n;
+	CHECK_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+/* Uses every descriptor left; returns the lowest one taken, to give
+ * them back with close_from(). */
+static int use_all_fds(void)
+{
+	int first = -1, fd;
+
+	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		if (first < 0)
+			first = fd;
+	CHECK_EQ(errno, EMFILE);
+	return first;
+}
+
+static void close_from(int first)
+{
+	struct rlimit rl;
+	int fd;
+
+	CHECK_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	for (fd = first; first >= 0 && fd < (int)rl.rlim_cur; fd++)
+		close(fd);
+}
+
+/* One NOP through a wait: the library's per-thread wait state exists. */
+static void warm_wait(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = t_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 99;
+	CHECK_EQ(io_uring_submit(ring), 1);
+	CHECK_EQ(reap_one(ring, 99), 0);
+}
+
+/*
+ * RLIMIT_NOFILE 64, every descriptor in use. The kernel needs none to run
+ * a request; the engine needs its own reference to a file that a request
+ * waits on, and descriptors for its reactor and poll thread. Those fail
+ * with -EMFILE (documented); file I/O that would go to a worker runs on
+ * the submitter; every SQE gets its one CQE. With descriptors back, all
+ * of it works again.
+ */
+static void case_nofile_exhausted(void)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 1000000 };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	char buf[8][64];
+	int fd = data_file(), p[2], first, i;
+	struct t_rec rec;
+	const struct t_cqe *c;
+
+	CHECK_EQ(pipe(p), 0);
+	set_nofile(64);
+	t_ring(&ring, 16, NULL);
+	warm_wait(&ring);
+	first = use_all_fds();
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 1;
+	sqe = t_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 2;
+	sqe = t_sqe(&ring);
+	io_uring_prep_poll_add(sqe, p[0], POLLIN);
+	sqe->user_data = 3;
+	sqe = t_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf[0], 64, 0);
+	sqe->user_data = 4;
+	sqe = t_sqe(&ring);
+	io_uring_prep_read(sqe, fd, buf[1], 64, 0);	/* short: a worker's */
+	sqe->user_data = 5;
+	sqe = t_sqe(&ring);
+	io_uring_prep_read(sqe, fd, buf[2], 64, 0);
+	sqe->flags |= IOSQE_ASYNC;
+	sqe->user_data = 6;
+	sqe = t_sqe(&ring);
+	io_uring_prep_fsync(sqe, fd, 0);
+	sqe->user_data = 7;
+	sqe = t_sqe(&ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/dev/null", O_RDONLY, 0);
+	sqe->user_data = 8;
+	sqe = t_sqe(&ring);
+	io_uring_prep_socket(sqe, AF_UNIX, SOCK_STREAM, 0, 0);
+	sqe->user_data = 9;
+	CHECK_EQ(io_uring_submit(&ring), 9);
+	usleep(20000);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	t_rec_init(&rec);
+	t_rec_reap(&rec, &ring, 9, 3000);
+	t_expect_none(&ring, 50);
+	for (i = 0; i < 9; i++) {
+		static const int kernel[] = { 0, -ETIME, POLLIN, 1, 11, 11, 0,
+					      -EMFILE, -EMFILE };
+		static const int user[] = { 0, -EMFILE, -EMFILE, -EMFILE, 11,
+					    11, 0, -EMFILE, -EMFILE };
+
+		c = t_rec_find(&rec, (uint64_t)i + 1);
+		CHECK(c);
+		CHECK_MSG(c->res == (KERNEL ? kernel : user)[i],
+			  "request %d: %d", i + 1, c->res);
+	}
+	t_rec_free(&rec);
+	if (!KERNEL)	/* the byte is still there: nobody took it */
+		CHECK_EQ(read(p[0], buf[3], 1), 1);
+	close_from(first);
+	/* Descriptors back: a parked read and a timeout work again. */
+	sqe = t_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf[4], 64, 0);
+	sqe->user_data = 10;
+	sqe = t_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 11;
+	CHECK_EQ(io_uring_submit(&ring), 2);
+	CHECK_EQ(reap_one(&ring, 11), -ETIME);
+	CHECK_EQ(write(p[1], "y", 1), 1);
+	CHECK_EQ(reap_one(&ring, 10), 1);
+	io_uring_queue_exit(&ring);
+}
+
+/* Rings until setup fails: -EMFILE with both, after about 60 rings with
+ * the kernel (one descriptor each) and 20 with the engine (three). */
+static void case_nofile_rings(void)
+{
+	static struct io_uring rings[64];
+	int n = 0, ret, i;
+
+	set_nofile(64);
+	while (n < 64 && !(ret = io_uring_queue_init(4, &rings[n], 0)))
+		n++;
+	CHECK_EQ(ret, -EMFILE);
+	CHECK_MSG(n >= (KERNEL ? 50 : 15), "%d rings", n);
+	for (i = 0; i < n; i++) {
+		io_uring_prep_nop(t_sqe(&rings[i]));
+		t_submit(&rings[i], 1);
+		io_uring_queue_exit(&rings[i]);
+	}
+}
+
+/*
+ * RLIMIT_NOFILE 1024 and 400 pipes (800 descriptors), a READ parked on
+ * each. The kernel parks all of them; the engine runs out of descriptors
+ * for its own references after about 200 and fails the rest with -EMFILE
+ * at once. Then every pipe gets a byte: each byte is read exactly once,
+ * by its READ or (after -EMFILE) by the application.
+ */
+static void case_nofile_1024(void)
+{
+	enum { N = 400 };
+	static int p[N][2];
+	static char buf[N];
+	struct io_uring_params par = { .flags = IORING_SETUP_CQSIZE,
+				       .cq_entries = 2 * N };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int i, ok = 0, emfile = 0;
+	char c;
+
+	set_nofile(1024);
+	for (i = 0; i < N; i++)
+		CHECK_EQ(pipe2(p[i], O_CLOEXEC), 0);
+	t_ring(&ring, N, &par);
+	warm_wait(&ring);
+	for (i = 0; i < N; i++) {
+		sqe = t_sqe(&ring);
+		io_uring_prep_read(sqe, p[i][0], &buf[i], 1, 0);
+		sqe->user_data = (uint64_t)i;
+	}
+	CHECK_EQ(io_uring_submit(&ring), N);
+	for (i = 0; i < N; i++)
+		CHECK_EQ(write(p[i][1], "z", 1), 1);
+	for (i = 0; i < N; i++) {
+		cqe = t_wait(&ring, 3000);
+		CHECK(cqe->user_data < N);
+		if (cqe->res == -EMFILE) {
+			emfile++;
+			CHECK_EQ(read(p[cqe->user_data][0], &c, 1), 1);
+		} else {
+			CHECK_EQ(cqe->res, 1);
+			CHECK_EQ(buf[cqe->user_data], 'z');
+			ok++;
+		}
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	t_expect_none(&ring, 50);
+	CHECK_EQ(ok + emfile, N);
+	if (KERNEL)
+		CHECK_EQ(emfile, 0);
+	else
+		CHECK_MSG(emfile > 0 && ok > 100, "%d parked, %d -EMFILE", ok, emfile);
+	io_uring_queue_exit(&ring);
+}
+
+/* --- many rings, many parked requests ------------------------------------ */
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	CHECK(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void wait_threads(int want)
+{
+	uint64_t end = t_now_ns() + 5000000000ull;
+	int n;
+
+	while ((n = count_dir("/proc/self/task")) > want && t_now_ns() < end)
+		usleep(10000);
+	CHECK_MSG(n <= want, "%d threads, %d before", n, want);
+}
+
+/*
+ * 1000 rings at once, each with a NOP and a READ parked on one shared
+ * pipe (the engine: four descriptors a ring, and a poll thread and three
+ * descriptors more for the parked READ; the kernel: one descriptor).
+ * 1000 bytes go in: each READ gets exactly one. Every descriptor and
+ * thread comes back when the rings go.
+ */
+static void case_rings_1000(void)
+{
+	enum { N = 1000 };
+	static struct io_uring rings[N];
+	static char buf[N];
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	char bytes[N];
+	int i, p[2], fds, threads, got = 0;
+	pthread_t th;
+
+	set_nofile(8 * N);	/* the engine: seven a ring */
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(pthread_create(&th, NULL, idle_thread, NULL), 0);
+	CHECK_EQ(pthread_join(th, NULL), 0);	/* a sanitizer's helper thread */
+	fds = count_dir("/proc/self/fd");
+	threads = count_dir("/proc/self/task");
+	for (i = 0; i < N; i++) {
+		t_ring(&rings[i], 4, NULL);
+		io_uring_prep_nop(t_sqe(&rings[i]));
+		sqe = t_sqe(&rings[i]);
+		io_uring_prep_read(sqe, p[0], &buf[i], 1, 0);
+		sqe->user_data = 1;
+		CHECK_EQ(io_uring_submit(&rings[i]), 2);
+	}
+	memset(bytes, 'r', sizeof(bytes));
+	CHECK_EQ(write(p[1], bytes, N), N);
+	for (i = 0; i < N; i++) {
+		for (int k = 0; k < 2; k++) {
+			cqe = t_wait(&rings[i], 5000);
+			CHECK_EQ(cqe->res, cqe->user_data ? 1 : 0);
+			got += cqe->user_data ? 1 : 0;
+			io_uring_cqe_seen(&rings[i], cqe);
+		}
+		CHECK_EQ(buf[i], 'r');
+		t_expect_none(&rings[i], 0);
+	}
+	CHECK_EQ(got, N);
+	for (i = 0; i < N; i++)
+		io_uring_queue_exit(&rings[i]);
+	close(p[0]);
+	close(p[1]);
+	CHECK_EQ(count_dir("/proc/self/fd"), fds - 2);
+	if (!KERNEL)	/* the kernel's io-wq stays with the task a while */
+		wait_threads(threads);
+}
+
+/* The peers of case_recv_10000: connects @n times, waits for "go", sends
+ * each connection its index, then waits to be told to go. */
+static void recv_peers(struct sockaddr_in *sa, unsigned n, int go_fd)
+{
+	int *fds = malloc(n * sizeof(int));
+	unsigned i;
+	char c;
+
+	if (!fds)
+		_exit(2);
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)sa, sizeof(*sa)))
+			_exit(3);
+	}
+	if (read(go_fd, &c, 1) != 1)
+		_exit(4);
+	for (i = 0; i < n; i++)
+		if (write(fds[i], &i, sizeof(i)) != sizeof(i))
+			_exit(5);
+	(void)!read(go_fd, &c, 1);
+	_exit(0);
+}
+
+/*
+ * 10,000 RECVs parked on 10,000 TCP connections that the application
+ * keeps open, under the RLIMIT_NOFILE the kernel needs for that (10,000
+ * and a few). The engine's own references to the sockets do not fit:
+ * those it cannot make complete -EMFILE at once (documented), the others
+ * park. Every index sent arrives exactly once: in its RECV's buffer or,
+ * after -EMFILE, read by the application. (tests/idle_sockets parks
+ * 10,000 RECVs with the descriptors the engine needs.)
+ */
+static void case_recv_10000(void)
+{
+	enum { N = 10000 };
+	struct io_uring_params par = { .flags = IORING_SETUP_CQSIZE,
+				       .cq_entries = 2 * N };
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	static unsigned bufs[N];
+	static int fds[N];
+	static unsigned char seen[N];
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int l, go[2], pid, status, i, parked = 0, emfile = 0;
+	unsigned v;
+
+	set_nofile(N + 64);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_EQ(listen(l, 4096), 0);
+	CHECK_EQ(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+	CHECK_EQ(pipe(go), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		recv_peers(&sa, N, go[0]);
+	}
+	close(go[0]);
+	t_ring(&ring, 256, &par);
+	warm_wait(&ring);
+	/* Accept order is connect order: connection i gets index i. */
+	for (i = 0; i < N; i++) {
+		fds[i] = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+		CHECK_MSG(fds[i] >= 0, "accept %d: %s", i, strerror(errno));
+	}
+	for (i = 0; i < N; i++) {
+		sqe = io_uring_get_sqe(&ring);
+		if (!sqe) {
+			CHECK(io_uring_submit(&ring) > 0);
+			sqe = t_sqe(&ring);
+		}
+		io_uring_prep_recv(sqe, fds[i], &bufs[i], sizeof(bufs[i]), MSG_WAITALL);
+		sqe->user_data = (uint64_t)i;
+	}
+	CHECK(io_uring_submit(&ring) >= 0);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	for (i = 0; i < N; i++) {
+		cqe = t_wait(&ring, 10000);
+		CHECK(cqe->user_data < N);
+		CHECK(!seen[cqe->user_data]);
+		seen[cqe->user_data] = 1;
+		if (cqe->res == -EMFILE) {
+			emfile++;
+			CHECK_EQ(recv(fds[cqe->user_data], &v, sizeof(v), MSG_WAITALL),
+				 (ssize_t)sizeof(v));
+		} else {
+			CHECK_EQ(cqe->res, (int)sizeof(unsigned));
+			v = bufs[cqe->user_data];
+			parked++;
+		}
+		CHECK_EQ(v, cqe->user_data);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	t_expect_none(&ring, 50);
+	if (KERNEL)
+		CHECK_EQ(emfile, 0);
+	else
+		CHECK_MSG(emfile > 0 && parked > 0, "%d parked, %d -EMFILE", parked, emfile);
+	close(go[1]);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	io_uring_queue_exit(&ring);
+	for (i = 0; i < N; i++)
+		close(fds[i]);
+	close(l);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
@@ -222,8 +636,14 @@ int main(int argc, char **argv)
 		{ "nproc_unbound_work", case_nproc_unbound_work, 0 },
 		{ "nproc_readiness", case_nproc_readiness, 0 },
 		{ "nproc_sqpoll", case_nproc_sqpoll, 0 },
+		{ "nofile_exhausted", case_nofile_exhausted, 0 },
+		{ "nofile_rings", case_nofile_rings, 0 },
+		{ "nofile_1024", case_nofile_1024, 0 },
+		{ "rings_1000", case_rings_1000, 0 },
+		{ "recv_10000", case_recv_10000, 0 },
 		{ NULL, NULL, 0 },
 	};
 
+	setenv("AIORING_TEST_CASE_TIMEOUT", "120", 0);
 	return t_main(argc, argv, cases);
 }

@@ -329,7 +329,7 @@ static void rx_destroy(struct eng_reactor *r)
 }
 
 /* The reactor and its thread; NULL with *err set (-EAGAIN: no thread
- * can be created, RLIMIT_NPROC). */
+ * can be created, RLIMIT_NPROC; -EMFILE: no descriptor left). */
 static struct eng_reactor *rx_create(struct eng_ctx *ctx, int *err)
 {
 	static const clockid_t ids[RX_NR_CLOCKS] = {
@@ -355,6 +355,7 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx, int *err)
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->epfd < 0 || r->wake_fd < 0 ||
 	    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->wake_fd, &ev)) {
+		*err = -errno;		/* -EMFILE: RLIMIT_NOFILE */
 		rx_destroy(r);
 		return NULL;
 	}
