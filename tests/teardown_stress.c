@@ -2,9 +2,9 @@
 /*
  * io_uring_queue_exit, thousands of times, with work in every state: done
  * inline, parked on a pipe or socket, waiting or running in a worker,
- * linked, timing out (TIMEOUT, LINK_TIMEOUT), armed (POLL_ADD), being
- * cancelled, held by IOSQE_IO_DRAIN, on the overflow list, and on SQPOLL
- * rings; peers feed pipes and sockets while the ring goes away.
+ * linked, timing out (TIMEOUT, LINK_TIMEOUT), armed (POLL_ADD), in a
+ * futex wait, being cancelled, held by IOSQE_IO_DRAIN, on the overflow
+ * list, and on SQPOLL rings; peers feed pipes and sockets while the ring goes away.
  *
  * Every exit must return promptly (within EXIT_MAX_MS), and each batch of
  * rings runs in a forked process that must end with the descriptors and
@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <linux/magic.h>
 #include <poll.h>
 #include <pthread.h>
@@ -49,6 +50,7 @@ struct res {
 	char buf[MAX_OPS][64];
 	char big[BIG];
 	struct __kernel_timespec ts_short, ts_long;
+	uint32_t futex;
 };
 
 static struct stats *stats;
@@ -128,7 +130,7 @@ static unsigned add_op(struct io_uring *ring, struct res *r, struct t_rng *rng,
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	struct io_uring_sqe *next;
-	unsigned kind = t_rng_below(rng, 16), n = 1;
+	unsigned kind = t_rng_below(rng, 17), n = 1;
 
 	if (!sqe)
 		return 0;
@@ -200,6 +202,10 @@ static unsigned add_op(struct io_uring *ring, struct res *r, struct t_rng *rng,
 	case 14:	/* held back by a drain */
 		io_uring_prep_nop(sqe);
 		sqe->flags |= IOSQE_IO_DRAIN;
+		break;
+	case 15:	/* a futex wait nobody wakes: a worker's, on the engine */
+		io_uring_prep_futex_wait(sqe, &r->futex, 0, FUTEX_BITSET_MATCH_ANY,
+					 0x02 | 0x80, 0);	/* FUTEX2 U32, PRIVATE */
 		break;
 	default:
 		io_uring_prep_send(sqe, r->sock[1], "s", 1, 0);
