@@ -267,15 +267,19 @@ static void close_from(int first)
 		close(fd);
 }
 
-/* One NOP through a wait: the library's per-thread wait state exists. */
+/* A NOP, and a wait that sleeps: the library's per-thread wait state
+ * (the engine: an eventfd) exists from here on. */
 static void warm_wait(struct io_uring *ring)
 {
+	struct __kernel_timespec ts = { .tv_nsec = 1000000 };
 	struct io_uring_sqe *sqe = t_sqe(ring);
+	struct io_uring_cqe *cqe;
 
 	io_uring_prep_nop(sqe);
 	sqe->user_data = 99;
 	CHECK_EQ(io_uring_submit(ring), 1);
 	CHECK_EQ(reap_one(ring, 99), 0);
+	CHECK_EQ(io_uring_wait_cqe_timeout(ring, &cqe, &ts), -ETIME);
 }
 
 /*
@@ -484,6 +488,9 @@ static void case_rings_1000(void)
 	CHECK_EQ(pipe(p), 0);
 	CHECK_EQ(pthread_create(&th, NULL, idle_thread, NULL), 0);
 	CHECK_EQ(pthread_join(th, NULL), 0);	/* a sanitizer's helper thread */
+	t_ring(&rings[0], 4, NULL);		/* and our wait's eventfd */
+	warm_wait(&rings[0]);
+	io_uring_queue_exit(&rings[0]);
 	fds = count_dir("/proc/self/fd");
 	threads = count_dir("/proc/self/task");
 	for (i = 0; i < N; i++) {
