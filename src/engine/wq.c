@@ -279,19 +279,21 @@ static struct eng_req *wq_pop_orphan(struct eng_wq *wq, bool *bound)
  * the thread that queued it (the submitter, a worker, the poll thread...).
  * Unbound work may wait for a peer for ever, maybe for this very thread:
  * it completes with -ECANCELED, as the kernel's io-wq cancels the work it
- * cannot create a first worker for. What runs here may queue more: an
- * outer call on the thread takes it, so a long chain costs no stack.
+ * cannot create a first worker for. What runs here may queue more: the
+ * outer call for the pool on this thread takes it, so a long chain costs
+ * no stack.
  */
 static void wq_run_orphans(struct eng_wq *wq)
 {
-	static __thread bool running;
+	static __thread struct eng_wq *running;
+	struct eng_wq *outer = running;
 	struct eng_worker *self = eng_wq_self;
 	struct eng_req *req;
 	bool bound = false;
 
-	if (running)
+	if (running == wq)
 		return;
-	running = true;
+	running = wq;
 	/* On a worker, the request is not its `cur`: waits and cancels
 	 * must not mix it up with the worker's own. */
 	eng_wq_self = NULL;
@@ -305,7 +307,7 @@ static void wq_run_orphans(struct eng_wq *wq)
 		eng_req_run_blocking(req, !bound || atomic_load(&wq->exiting));
 	}
 	eng_wq_self = self;
-	running = false;
+	running = outer;
 }
 
 /* Once per submit batch: wake sleepers, or add workers up to the bound. */
