@@ -33,7 +33,7 @@
 #include "testlib.h"
 
 #define RINGS_PER_BATCH	150
-#define EXIT_MAX_MS	2000
+#define EXIT_MAX_MS	5000
 #define MAX_OPS		32
 #define BIG		(64 << 10)
 
