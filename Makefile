@@ -5,6 +5,9 @@
 #   make demo       `aioring probe`, then `aioring bench --quick`
 #   make demo-copy  a file copied through the ring (examples/copy)
 #   make bench-docs the full `aioring bench`, written to docs/BENCHMARKS.md
+#   make stress-teardown  the long teardown stress: STRESS_SECONDS (600) on
+#                   STRESS_BACKEND (user|kernel|both; user), under
+#                   STRESS_WRAP if set (e.g. "valgrind -q --error-exitcode=9")
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # O=DIR builds out of tree (default build/); SAN=asan|tsan builds with
@@ -50,7 +53,8 @@ BENCH_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv) \
 		$(shell pkg-config --libs libaio 2>/dev/null || echo -laio) -lm
 LIBEXECDIR ?= $(PREFIX)/libexec
 
-.PHONY: all lib deps test demo demo-copy bench-docs install clean check-deps
+.PHONY: all lib deps test demo demo-copy bench-docs install clean check-deps \
+	stress-teardown
 all: lib $(O)/aioring $(TEST_BIN) $(EX_BIN) $(O)/tests/dropin_debian \
 	$(O)/bench/liburing_nop
 
@@ -138,6 +142,14 @@ demo: deps
 bench-docs: $(O)/aioring $(O)/bench/liburing_nop
 	$(O)/aioring bench --json $(O)/bench.json --svg docs/benchmarks.svg \
 		--markdown docs/BENCHMARKS.md
+
+STRESS_SECONDS ?= 600
+STRESS_BACKEND ?= user
+stress-teardown: $(O)/tests/teardown_stress
+	AIORING_TEARDOWN_SECONDS=$(STRESS_SECONDS) \
+	AIORING_TEST_CASE_TIMEOUT=$$(($(STRESS_SECONDS) + 300)) \
+	AIORING_TEST_BACKEND=$(STRESS_BACKEND) \
+		$(STRESS_WRAP) $(O)/tests/teardown_stress
 
 demo-copy: deps
 	@$(MAKE) --no-print-directory all

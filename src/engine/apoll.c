@@ -347,6 +347,10 @@ void eng_apoll_free(struct eng_ctx *ctx)
 	ctx->apoll = NULL;
 	if (!ap || ap == &apoll_dead)
 		return;
+	/* A cancel after eng_apoll_stop() (a link timeout firing on the
+	 * reactor, a worker's chain) left its entries for a poll thread
+	 * that is gone: every other thread is gone too by now. */
+	apoll_reap_zombies(ap);
 	close(ap->epfd);
 	close(ap->wake_efd);
 	pthread_mutex_destroy(&ap->lock);

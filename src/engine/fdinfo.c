@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include "engine/fdinfo.h"
+#include "engine/req.h"
 
 /* An entry: the ENG_FDI_* bits in the low byte, uses left in the high
  * byte; 0 means unknown. */
@@ -109,4 +110,23 @@ void eng_fdinfo_free(struct eng_ctx *ctx)
 		free(t);
 	}
 	atomic_store(&ctx->fdinfo, NULL);
+}
+
+/*
+ * Before a thread blocks in a system call on a file said to be regular:
+ * the number may name a pipe or socket by now, and a blocking read of one
+ * cannot be reached by cancellation or teardown. One fstat of the file at
+ * hand confirms the hint; if it was stale, the entry is learnt again.
+ */
+unsigned eng_req_fdinfo_recheck(struct eng_req *req)
+{
+	unsigned info = eng_req_fdinfo(req);
+	struct stat st;
+
+	if (!(info & ENG_FDI_REG) ||
+	    (!fstat(req->fd, &st) && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))))
+		return info;
+	eng_fdinfo_forget(req->ctx, req->fd);
+	req->fdi = 0;
+	return eng_req_fdinfo(req);
 }

@@ -328,7 +328,9 @@ static void rx_destroy(struct eng_reactor *r)
 	free(r);
 }
 
-static struct eng_reactor *rx_create(struct eng_ctx *ctx)
+/* The reactor and its thread; NULL with *err set (-EAGAIN: no thread
+ * can be created, RLIMIT_NPROC; -EMFILE: no descriptor left). */
+static struct eng_reactor *rx_create(struct eng_ctx *ctx, int *err)
 {
 	static const clockid_t ids[RX_NR_CLOCKS] = {
 		CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME,
@@ -339,6 +341,7 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx)
 	sigset_t all, old;
 	int ret;
 
+	*err = -ENOMEM;
 	if (!r)
 		return NULL;
 	r->ctx = ctx;
@@ -352,6 +355,7 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx)
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->epfd < 0 || r->wake_fd < 0 ||
 	    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->wake_fd, &ev)) {
+		*err = -errno;		/* -EMFILE: RLIMIT_NOFILE */
 		rx_destroy(r);
 		return NULL;
 	}
@@ -364,14 +368,19 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret) {
+		*err = -ret;
 		rx_destroy(r);
 		return NULL;
 	}
 	return r;
 }
 
-/* The ring's reactor, started on first need; NULL if it cannot be. */
-static struct eng_reactor *rx_get(struct eng_ctx *ctx)
+/*
+ * The ring's reactor, started on first need; NULL if it cannot be, with
+ * *err: -ECANCELED once the ring is torn down, or why it could not be
+ * made (tried again at the next arm).
+ */
+static struct eng_reactor *rx_get(struct eng_ctx *ctx, int *err)
 {
 	/* Acquire pairs with the release below: a reactor seen is a
 	 * reactor fully made. */
@@ -382,8 +391,9 @@ static struct eng_reactor *rx_get(struct eng_ctx *ctx)
 		return r;
 	pthread_mutex_lock(&rx_create_lock);
 	r = atomic_load_explicit(&ctx->reactor, memory_order_relaxed);
+	*err = -ECANCELED;
 	if (!r && !ctx->reactor_dead) {
-		r = rx_create(ctx);
+		r = rx_create(ctx, err);
 		atomic_store_explicit(&ctx->reactor, r, memory_order_release);
 	}
 	pthread_mutex_unlock(&rx_create_lock);
@@ -423,12 +433,12 @@ static int rx_slot_get(struct eng_reactor *r, struct eng_rx_poll *p)
 
 int eng_rx_poll_arm(struct eng_ctx *ctx, struct eng_rx_poll *p)
 {
-	struct eng_reactor *r = rx_get(ctx);
 	struct epoll_event ev;
 	int ret;
+	struct eng_reactor *r = rx_get(ctx, &ret);
 
 	if (!r)
-		return ctx->reactor_dead ? -ECANCELED : -ENOMEM;
+		return ret;
 	pthread_mutex_lock(&r->lock);
 	ret = r->exiting ? -ECANCELED : rx_slot_get(r, p);
 	if (!ret) {
@@ -468,12 +478,12 @@ bool eng_rx_poll_disarm(struct eng_ctx *ctx, struct eng_rx_poll *p)
 
 int eng_rx_timer_arm(struct eng_ctx *ctx, struct eng_rx_timer *t)
 {
-	struct eng_reactor *r = rx_get(ctx);
 	struct rx_clock *c;
 	int ret;
+	struct eng_reactor *r = rx_get(ctx, &ret);
 
 	if (!r)
-		return ctx->reactor_dead ? -ECANCELED : -ENOMEM;
+		return ret;
 	c = rx_clock_of(r, t->clock);
 	if (!c)
 		return -EINVAL;

@@ -214,6 +214,27 @@ int eng_req_own_file(struct eng_req *req)
 }
 
 /*
+ * No descriptor is left for the request's own file reference (RLIMIT_NOFILE):
+ * bound work (a regular file, confirmed) runs here, blocking, on the
+ * application's descriptor, as the kernel assigns a file at issue; work
+ * that may wait for a peer completes with the errno.
+ */
+static struct eng_req *req_run_nofile(struct eng_req *req, bool in_worker,
+				      int err)
+{
+	int ret = err;
+
+	if (eng_req_fdinfo_recheck(req) & ENG_FDI_REG) {
+		ret = req->def->issue(req, 0);
+		if (ret == ENG_ISSUE_ASYNC)
+			return NULL;
+	}
+	if (ret != ENG_ISSUE_DONE)
+		eng_req_set_res(req, ret, 0);
+	return eng_req_done(req, in_worker);
+}
+
+/*
  * Hands @req to a worker, with its own file reference and stable copies of
  * whatever it reads from the application. Returns the next request to run
  * if it could not be punted (it completed with the error instead).
@@ -223,6 +244,8 @@ static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
 	struct eng_ctx *ctx = req->ctx;
 	int ret = eng_req_own_file(req);
 
+	if (ret == -EMFILE || ret == -ENFILE)
+		return req_run_nofile(req, in_worker, ret);
 	if (!ret && req->def->prep_async)
 		ret = req->def->prep_async(req);
 	if (ret) {

@@ -239,6 +239,29 @@ static bool rw_is_regular(struct eng_req *req)
 	return eng_req_fdinfo(req) & ENG_FDI_REG;
 }
 
+/*
+ * A file in memory: read or written inline, without RWF_NOWAIT (tmpfs
+ * refuses it). The hint may be stale (fdinfo.h): a pipe or socket behind
+ * the number now would block the submitter. At an offset pread/pwrite
+ * refuse a stream (-ESPIPE), which tells; at the file position one fstat
+ * checks first. -ESPIPE: not in memory after all, the hint is renewed.
+ */
+static ssize_t rw_mem_syscall(struct eng_req *req, bool write)
+{
+	struct eng_rw *rw = &req->rw;
+	off_t pos = rw->pos == -1 ? -1 : (off_t)(rw->pos + (int64_t)rw->done);
+	ssize_t ret;
+
+	if (pos == -1 && !(eng_req_fdinfo_recheck(req) & ENG_FDI_MEM))
+		return -ESPIPE;
+	do {
+		ret = rw_call(req->fd, rw, pos, rw->rw_flags, write);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0 && errno == ESPIPE)
+		eng_req_fdinfo_recheck(req);
+	return ret < 0 ? -errno : ret;
+}
+
 static int rw_finish(struct eng_req *req, ssize_t ret)
 {
 	struct eng_rw *rw = &req->rw;
@@ -294,8 +317,11 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 		req->flags |= ENG_REQ_F_NO_APOLL;
 		return -EAGAIN;
 	}
-	if (!user_nowait && (info & ENG_FDI_MEM))
-		return rw_finish(req, rw_syscall(req, write, rw->rw_flags));
+	if (!user_nowait && (info & ENG_FDI_MEM)) {
+		ret = rw_mem_syscall(req, write);
+		if (ret != -ESPIPE)
+			return rw_finish(req, ret);
+	}
 	ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
 	if (ret == -EFAULT)
 		rw_check_iovec_fault(req);
@@ -334,6 +360,10 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 
 	if (!(req->flags & ENG_REQ_F_POLLABLE))
 		return rw_finish(req, rw_syscall(req, write, flags));
+	/* Sent here to finish a short transfer on a file that turned out to
+	 * be a stream (a stale hint, see wq.c): a stream reports it short. */
+	if (req->rw.done)
+		return rw_finish(req, 0);
 	for (;;) {
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)

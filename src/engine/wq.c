@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,56 +26,12 @@
 #include <unistd.h>
 #include "engine/fdinfo.h"
 #include "engine/req.h"
+#include "engine/wq_int.h"
 
 #define WQ_SPIN_NS	20000		/* idle spin before sleeping */
 #define WQ_STACK_SIZE	(256 * 1024)
 
-enum { WQ_BOUND, WQ_UNBOUND, WQ_NR_ACCTS };
-
-/*
- * A worker's current request can be cancelled (eng_wq_cancel): under
- * wq->lock the canceller sets `cancelled`, and if the worker is waiting on
- * a file (eng_wq_wait_fd) it writes the worker's own eventfd; the worker
- * then finishes the request with -ECANCELED. `cur` is cleared, under the
- * lock, before the request completes, so a canceller never sees a freed
- * request.
- */
-struct eng_worker {
-	struct eng_worker *next;
-	pthread_t thread;
-	struct eng_wq *wq;
-	int acct;
-	int efd;			/* wakes it from eng_wq_wait_fd() */
-	struct eng_req *cur;		/* under wq->lock */
-	bool waiting, cancelled;	/* under wq->lock */
-	atomic_uint cwake;		/* bumped on cancel: eng_wq_wait_futexv() */
-};
-
-static __thread struct eng_worker *wq_self;
-
-struct wq_acct {
-	struct eng_req *head, **tail;
-	atomic_uint nr_queued;
-	unsigned nr_workers, nr_idle, nr_sleeping, max_workers;
-	atomic_uint futex;		/* bumped to wake sleepers */
-};
-
-struct eng_wq {
-	struct eng_ctx *ctx;
-	pthread_mutex_t lock;
-	struct wq_acct acct[WQ_NR_ACCTS];
-	struct eng_worker *workers;
-	atomic_bool exiting;
-	int cancel_efd;			/* readable once the pool is exiting */
-	atomic_uint exit_word;		/* 1 once exiting: eng_wq_wait_futexv() */
-	cpu_set_t *aff;			/* IORING_REGISTER_IOWQ_AFF: wq->lock */
-};
-
-static long futex(atomic_uint *uaddr, int op, unsigned val)
-{
-	return syscall(SYS_futex, uaddr, op | FUTEX_PRIVATE_FLAG, val, NULL,
-		       NULL, 0);
-}
+__thread struct eng_worker *eng_wq_self;
 
 static unsigned wq_default_bound(unsigned sq_entries)
 {
@@ -118,7 +73,7 @@ struct eng_wq *eng_wq_create(struct eng_ctx *ctx)
 }
 
 /* Under wq->lock. */
-static struct eng_req *wq_pop(struct wq_acct *acct)
+struct eng_req *eng_wq_pop(struct wq_acct *acct)
 {
 	struct eng_req *req = acct->head;
 
@@ -131,9 +86,27 @@ static struct eng_req *wq_pop(struct wq_acct *acct)
 	return req;
 }
 
+/*
+ * Bound work blocks in its system call. If its file's hint was stale
+ * (fdinfo.h) and the file is a pipe or socket, it is unbound work after
+ * all: it then waits where cancel and teardown can reach it.
+ */
+static bool wq_still_bound(struct eng_req *req)
+{
+	if ((req->flags & ENG_REQ_F_POLLABLE) || !req->def->needs_file ||
+	    (eng_req_fdinfo_recheck(req) & ENG_FDI_REG))
+		return !(req->flags & ENG_REQ_F_POLLABLE);
+	req->flags |= ENG_REQ_F_POLLABLE;
+	return false;
+}
+
 static void wq_run(struct eng_wq *wq, struct eng_req *req)
 {
-	eng_req_run_blocking(req, atomic_load(&wq->exiting));
+	bool exiting = atomic_load(&wq->exiting);
+
+	if (!exiting)
+		wq_still_bound(req);
+	eng_req_run_blocking(req, exiting);
 }
 
 static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)
@@ -166,7 +139,7 @@ static void wq_sleep(struct eng_wq *wq, struct wq_acct *acct)
 	acct->nr_sleeping++;
 	seq = atomic_load(&acct->futex);
 	pthread_mutex_unlock(&wq->lock);
-	futex(&acct->futex, FUTEX_WAIT, seq);
+	wq_futex(&acct->futex, FUTEX_WAIT, seq);
 	pthread_mutex_lock(&wq->lock);
 	acct->nr_sleeping--;
 }
@@ -178,10 +151,10 @@ static void *wq_worker(void *arg)
 	struct wq_acct *acct = &wq->acct[w->acct];
 	struct eng_req *req;
 
-	wq_self = w;
+	eng_wq_self = w;
 	pthread_mutex_lock(&wq->lock);
 	for (;;) {
-		req = wq_pop(acct);
+		req = eng_wq_pop(acct);
 		if (req) {
 			w->cur = req;
 			pthread_mutex_unlock(&wq->lock);
@@ -204,14 +177,22 @@ static void *wq_worker(void *arg)
 	return NULL;
 }
 
-/* Under wq->lock. Workers take no signals: those are the application's. */
+/*
+ * Under wq->lock. Workers take no signals: those are the application's.
+ * None is made once the pool is being taken down: eng_wq_destroy() has
+ * taken the list of workers to join (under this lock, after `exiting`),
+ * and a worker made now would outlive the pool.
+ */
 static int wq_spawn(struct eng_wq *wq, int acct_idx)
 {
-	struct eng_worker *w = calloc(1, sizeof(*w));
+	struct eng_worker *w;
 	sigset_t all, old;
 	pthread_attr_t attr;
 	int ret;
 
+	if (atomic_load(&wq->exiting))
+		return -ECANCELED;
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -273,9 +254,66 @@ void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
 	pthread_mutex_unlock(&wq->lock);
 }
 
+/* Under wq->lock: queued work of an account that has no worker. */
+static struct eng_req *wq_pop_orphan(struct eng_wq *wq, bool *bound)
+{
+	struct eng_req *req;
+	int i;
+
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		if (wq->acct[i].nr_workers)
+			continue;
+		req = eng_wq_pop(&wq->acct[i]);
+		if (req) {
+			*bound = i == WQ_BOUND;
+			return req;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * No worker exists for an account and none can be made (RLIMIT_NPROC,
+ * max_workers 0, teardown): its work is not left queued. Bound work
+ * (regular files, block devices) is finite, and runs here, blocking, on
+ * the thread that queued it (the submitter, a worker, the poll thread...).
+ * Unbound work may wait for a peer for ever, maybe for this very thread:
+ * it completes with -ECANCELED, as the kernel's io-wq cancels the work it
+ * cannot create a first worker for. What runs here may queue more: the
+ * outer call for the pool on this thread takes it, so a long chain costs
+ * no stack.
+ */
+static void wq_run_orphans(struct eng_wq *wq)
+{
+	static __thread struct eng_wq *running;
+	struct eng_wq *outer = running;
+	struct eng_worker *self = eng_wq_self;
+	struct eng_req *req;
+	bool bound = false;
+
+	if (running == wq)
+		return;
+	running = wq;
+	/* On a worker, the request is not its `cur`: waits and cancels
+	 * must not mix it up with the worker's own. */
+	eng_wq_self = NULL;
+	for (;;) {
+		pthread_mutex_lock(&wq->lock);
+		req = wq_pop_orphan(wq, &bound);
+		pthread_mutex_unlock(&wq->lock);
+		if (!req)
+			break;
+		bound = bound && wq_still_bound(req);
+		eng_req_run_blocking(req, !bound || atomic_load(&wq->exiting));
+	}
+	eng_wq_self = self;
+	running = outer;
+}
+
 /* Once per submit batch: wake sleepers, or add workers up to the bound. */
 void eng_wq_kick(struct eng_wq *wq)
 {
+	bool orphans = false;
 	int i;
 
 	pthread_mutex_lock(&wq->lock);
@@ -287,7 +325,7 @@ void eng_wq_kick(struct eng_wq *wq)
 			continue;
 		if (acct->nr_sleeping) {
 			atomic_fetch_add(&acct->futex, 1);
-			futex(&acct->futex, FUTEX_WAKE,
+			wq_futex(&acct->futex, FUTEX_WAKE,
 			      queued < acct->nr_sleeping ? queued : acct->nr_sleeping);
 		}
 		while (queued > acct->nr_idle &&
@@ -296,181 +334,11 @@ void eng_wq_kick(struct eng_wq *wq)
 				break;
 			queued--;
 		}
+		orphans |= !acct->nr_workers;
 	}
 	pthread_mutex_unlock(&wq->lock);
-}
-
-/* Under wq->lock: the worker's state says its request is cancelled. */
-static bool wq_wait_begin(struct eng_wq *wq, struct eng_worker *w)
-{
-	bool cancelled;
-
-	pthread_mutex_lock(&wq->lock);
-	cancelled = w->cancelled;
-	w->waiting = !cancelled;
-	pthread_mutex_unlock(&wq->lock);
-	return cancelled;
-}
-
-static bool wq_wait_end(struct eng_wq *wq, struct eng_worker *w)
-{
-	bool cancelled;
-
-	pthread_mutex_lock(&wq->lock);
-	w->waiting = false;
-	cancelled = w->cancelled;
-	pthread_mutex_unlock(&wq->lock);
-	return cancelled;
-}
-
-int eng_wq_wait_fd(struct eng_wq *wq, int fd, short events)
-{
-	struct eng_worker *w = wq_self && wq_self->wq == wq ? wq_self : NULL;
-	struct pollfd pfd[3] = {
-		{ .fd = fd, .events = events },
-		{ .fd = wq->cancel_efd, .events = POLLIN },
-		{ .fd = w ? w->efd : -1, .events = POLLIN },
-	};
-	int ret;
-
-	if (w && wq_wait_begin(wq, w))
-		return -ECANCELED;
-	for (;;) {
-		ret = poll(pfd, 3, -1);
-		if (ret < 0 && errno == EINTR)
-			continue;
-		ret = ret < 0 ? -errno : 0;
-		break;
-	}
-	/* A cancel that saw us waiting counted us as cancelled: honour it
-	 * even if the file became ready at the same time. */
-	if (w && wq_wait_end(wq, w))
-		return -ECANCELED;
-	if (ret)
-		return ret;
-	if (pfd[1].revents)
-		return -ECANCELED;
-	if (pfd[0].revents & POLLNVAL)
-		return -EBADF;
-	return 0;
-}
-
-static void wq_waitv_slot(struct futex_waitv *v, atomic_uint *word,
-			  unsigned val)
-{
-	*v = (struct futex_waitv){
-		.uaddr = (uintptr_t)word, .val = val,
-		.flags = FUTEX_32 | FUTEX_PRIVATE_FLAG,
-	};
-}
-
-int eng_wq_wait_futexv(struct eng_wq *wq, struct futex_waitv *v, unsigned nr)
-{
-	struct eng_worker *w = wq_self && wq_self->wq == wq ? wq_self : NULL;
-	unsigned n = nr;
-	long ret;
-
-	if (w) {
-		/* Snapshot before wq_wait_begin(): a cancel after it finds us
-		 * waiting and bumps the word under the same lock. Relaxed:
-		 * that lock orders the two. */
-		wq_waitv_slot(&v[n++], &w->cwake, atomic_load_explicit(
-				&w->cwake, memory_order_relaxed));
-		if (wq_wait_begin(wq, w))
-			return -ECANCELED;
-	}
-	wq_waitv_slot(&v[n++], &wq->exit_word, 0);
-	do {
-		ret = syscall(SYS_futex_waitv, v, n, 0, NULL, 0);
-	} while (ret < 0 && errno == EINTR);
-	ret = ret < 0 ? -errno : ret;
-	/* Cancelled or exiting wins over a wake at the same time, as in
-	 * eng_wq_wait_fd(); a wake of our own words is one of those. */
-	if ((w && wq_wait_end(wq, w)) ||
-	    atomic_load_explicit(&wq->exit_word, memory_order_relaxed) ||
-	    ret >= (long)nr)
-		return -ECANCELED;
-	return (int)ret;
-}
-
-void eng_wq_release(struct eng_wq *wq, struct eng_req *req)
-{
-	struct eng_worker *w = wq_self;
-	eventfd_t val;
-
-	if (!w || w->wq != wq || w->cur != req)
-		return;
-	pthread_mutex_lock(&wq->lock);
-	w->cur = NULL;
-	if (w->cancelled) {
-		w->cancelled = false;
-		eventfd_read(w->efd, &val);	/* a wakeup nobody used */
-	}
-	pthread_mutex_unlock(&wq->lock);
-}
-
-/* Under wq->lock: queued requests @match accepts, taken off the queues. */
-static struct eng_req *wq_take_queued(struct eng_wq *wq,
-				      bool (*match)(struct eng_req *, void *),
-				      void *arg, bool all, int *nr)
-{
-	struct eng_req *list = NULL, **pr, *req;
-	int i;
-
-	for (i = 0; i < WQ_NR_ACCTS && (all || !*nr); i++) {
-		struct wq_acct *acct = &wq->acct[i];
-
-		for (pr = &acct->head; (req = *pr) && (all || !*nr);) {
-			if (!match(req, arg)) {
-				pr = &req->next;
-				continue;
-			}
-			*pr = req->next;
-			if (acct->tail == &req->next)
-				acct->tail = pr;
-			atomic_fetch_sub_explicit(&acct->nr_queued, 1,
-						  memory_order_relaxed);
-			req->next = list;
-			list = req;
-			(*nr)++;
-		}
-	}
-	return list;
-}
-
-int eng_wq_cancel(struct eng_wq *wq, bool (*match)(struct eng_req *, void *),
-		  void *arg, bool all, bool *running)
-{
-	struct eng_req *list, *next;
-	struct eng_worker *w;
-	int nr = 0;
-
-	pthread_mutex_lock(&wq->lock);
-	list = wq_take_queued(wq, match, arg, all, &nr);
-	for (w = wq->workers; w && (all || !nr); w = w->next) {
-		if (!w->cur || !match(w->cur, arg))
-			continue;
-		if (w->waiting && !w->cancelled) {
-			eventfd_write(w->efd, 1);
-			/* relaxed: the kernel compares it; wq->lock orders it
-			 * after the waiter's snapshot (eng_wq_wait_futexv) */
-			atomic_fetch_add_explicit(&w->cwake, 1,
-						  memory_order_relaxed);
-			futex(&w->cwake, FUTEX_WAKE, 1);
-			nr++;
-		} else {
-			/* running (or woken already): it finishes as it can;
-			 * a sync cancel waits for it */
-			*running = true;
-		}
-		w->cancelled = true;
-	}
-	pthread_mutex_unlock(&wq->lock);
-	for (; list; list = next) {
-		next = list->next;
-		eng_req_run_blocking(list, true);
-	}
-	return nr;
+	if (orphans)
+		wq_run_orphans(wq);
 }
 
 int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
@@ -503,11 +371,11 @@ void eng_wq_destroy(struct eng_wq *wq)
 	eventfd_write(wq->cancel_efd, 1);
 	/* relaxed: futex_waitv compares it in the kernel */
 	atomic_store_explicit(&wq->exit_word, 1, memory_order_relaxed);
-	futex(&wq->exit_word, FUTEX_WAKE, INT_MAX);
+	wq_futex(&wq->exit_word, FUTEX_WAKE, INT_MAX);
 	pthread_mutex_lock(&wq->lock);
 	for (i = 0; i < WQ_NR_ACCTS; i++) {
 		atomic_fetch_add(&wq->acct[i].futex, 1);
-		futex(&wq->acct[i].futex, FUTEX_WAKE, INT_MAX);
+		wq_futex(&wq->acct[i].futex, FUTEX_WAKE, INT_MAX);
 	}
 	pthread_mutex_unlock(&wq->lock);
 	/* Off the list under the lock: a cancel may be walking it. */
@@ -522,7 +390,7 @@ void eng_wq_destroy(struct eng_wq *wq)
 		free(w);
 	}
 	for (i = 0; i < WQ_NR_ACCTS; i++)
-		while ((req = wq_pop(&wq->acct[i])))
+		while ((req = eng_wq_pop(&wq->acct[i])))
 			wq_run(wq, req);
 	close(wq->cancel_efd);
 	pthread_mutex_destroy(&wq->lock);
