@@ -8,7 +8,9 @@
  * registered eventfd, a ring fd slot) never leaks into the next; the child
  * writes its result to a shared page, tears its ring down and reports
  * that too, so "accepted, then hangs or crashes at teardown" is caught.
- * bp_diff() runs a call on both backends and compares.
+ * bp_diff() runs the calls on both backends (at once: one child per
+ * backend, each running its calls in turn) and compares.
+ * BP_DUMP=1 prints every call's two results.
  */
 #ifndef AIORING_TESTS_BADPTR_H
 #define AIORING_TESTS_BADPTR_H
@@ -64,6 +66,9 @@ static struct bp_shared *bp_arr[2];	/* per backend, BP_MAX_CALLS each */
 static struct bp_shared *bp_sh;		/* the child's: its backend's */
 static long bp_page;
 static int bp_cur;		/* the call the child is running */
+static int bp_backend;		/* the child's: 0 kernel, 1 engine; the
+				 * two run at once, so they must not share
+				 * files */
 
 static void bp_init(void)
 {
@@ -194,7 +199,8 @@ static void bp_child(int backend, int from, int n, bp_fn fn, void *ctx, int ms)
 	struct bp_thread_arg a = { fn, ctx, 0, backend };
 	pthread_t th;
 
-	bp_sh = bp_arr[backend == AIORING_BACKEND_USER];
+	bp_backend = backend == AIORING_BACKEND_USER;
+	bp_sh = bp_arr[bp_backend];
 	for (bp_cur = from; bp_cur < n; bp_cur++) {
 		a.i = bp_cur;
 		bp_reset();

@@ -35,7 +35,8 @@ struct enter_call {
 static struct enter_call calls[BP_MAX_CALLS];
 static int ncalls;
 
-static const struct __kernel_timespec ts10ms = { 0, 10000000 };
+/* The wait's own timeout: well after the 10 ms TIMEOUT, which ends it. */
+static const struct __kernel_timespec ts1s = { 1, 0 };
 
 /* Arms a 10 ms TIMEOUT, or posts a NOP's CQE (@ready). */
 static bool enter_prepare(struct io_uring *ring, bool ready)
@@ -55,7 +56,7 @@ static bool enter_prepare(struct io_uring *ring, bool ready)
 
 static long enter_call(const struct enter_call *c, struct io_uring *ring)
 {
-	struct io_uring_getevents_arg ga = { .ts = (uintptr_t)&ts10ms };
+	struct io_uring_getevents_arg ga = { .ts = (uintptr_t)&ts1s };
 	unsigned flags = IORING_ENTER_GETEVENTS | c->flags;
 	unsigned char zero[128] = { 0 };
 	int fd = ring->ring_fd;
@@ -75,7 +76,7 @@ static long enter_call(const struct enter_call *c, struct io_uring *ring)
 		break;
 	case E_EXT_TS:
 		flags |= IORING_ENTER_EXT_ARG;
-		ga.ts = (uintptr_t)bp_place(c->kind, &ts10ms, sizeof(ts10ms));
+		ga.ts = (uintptr_t)bp_place(c->kind, &ts1s, sizeof(ts1s));
 		arg = &ga;
 		sz = sizeof(ga);
 		break;
@@ -190,12 +191,71 @@ static void case_index(void)
 	check();
 }
 
+/* --- the same on each backend, and in the jail --------------------------- */
+
+/* One wait on an empty CQ with a TIMEOUT armed (or with a CQE ready);
+ * the CQ is empty again after it. */
+static int wait_with(struct io_uring *ring, unsigned flags, void *arg,
+		     size_t sz, bool ready)
+{
+	struct __kernel_timespec ts = { 2, 0 };
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	CHECK(enter_prepare(ring, ready));
+	ret = io_uring_enter2((unsigned)ring->ring_fd, 0, 1,
+			      IORING_ENTER_GETEVENTS | flags, arg, sz);
+	CHECK_EQ(io_uring_wait_cqe_timeout(ring, &cqe, &ts), 0);
+	io_uring_cq_advance(ring, io_uring_cq_ready(ring));
+	return ret;
+}
+
+/* Each pointer the engine used to read directly, and the order of the
+ * sigmask checks. */
+static void case_faults(void)
+{
+	struct io_uring_getevents_arg ga = { 0 };
+	const unsigned ext = IORING_ENTER_EXT_ARG;
+	struct io_uring ring;
+	uint64_t mask = 0;
+
+	bp_init();
+	t_ring(&ring, 8, NULL);
+	CHECK_EQ(wait_with(&ring, ext, bp_ptr(BP_UNMAPPED), sizeof(ga), false),
+		 -EFAULT);
+	CHECK_EQ(wait_with(&ring, ext, bp_ptr(BP_TAIL16), sizeof(ga), false),
+		 -EFAULT);
+	ga.ts = (uintptr_t)bp_ptr(BP_PROTNONE);
+	CHECK_EQ(wait_with(&ring, ext, &ga, sizeof(ga), true), -EFAULT);
+	ga.ts = 0;
+	ga.sigmask = (uintptr_t)bp_ptr(BP_KERNEL);
+	ga.sigmask_sz = 8;
+	CHECK_EQ(wait_with(&ring, ext, &ga, sizeof(ga), false), -EFAULT);
+	/* a CQE is there: the sigmask is never read */
+	CHECK_EQ(wait_with(&ring, ext, &ga, sizeof(ga), true), 0);
+	ga.sigmask_sz = 4;
+	CHECK_EQ(wait_with(&ring, ext, &ga, sizeof(ga), true), 0);
+	CHECK_EQ(wait_with(&ring, ext, &ga, sizeof(ga), false), -EINVAL);
+	CHECK_EQ(wait_with(&ring, 0, bp_ptr(BP_UNMAPPED), 8, false), -EFAULT);
+	CHECK_EQ(wait_with(&ring, 0, bp_ptr(BP_UNMAPPED), 8, true), 0);
+	CHECK_EQ(wait_with(&ring, 0, &mask, 16, true), 0);
+	CHECK_EQ(wait_with(&ring, 0, &mask, 16, false), -EINVAL);
+	/* no registered wait region */
+	CHECK_EQ(wait_with(&ring, ext | IORING_ENTER_EXT_ARG_REG,
+			   bp_ptr(BP_VALID), sizeof(struct io_uring_reg_wait),
+			   true), -EFAULT);
+	CHECK_EQ(wait_with(&ring, ext | IORING_ENTER_EXT_ARG_REG,
+			   bp_ptr(BP_VALID), sizeof(ga), true), -EINVAL);
+	io_uring_queue_exit(&ring);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
 		{ "sigmask", case_sigmask, T_DIFF },
 		{ "ext_arg", case_ext_arg, T_DIFF },
 		{ "index", case_index, T_DIFF },
+		{ "faults", case_faults, 0 },
 		{ NULL, NULL, 0 },
 	};
 

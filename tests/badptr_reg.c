@@ -245,37 +245,42 @@ static void reg_check(void)
 
 static const unsigned reg_nrs[] = { 0, 1, 2, 8, 32 };
 
-static void zero_matrix(unsigned last, int ring, bool use_reg)
+/* Zeroed arguments at every pointer kind (@all_kinds), or at the ones
+ * that stand for the rest (the other rings only change what the opcode
+ * finds, not how it reads its argument). */
+static void zero_matrix(unsigned last, int ring, bool use_reg, bool all_kinds)
 {
-	unsigned op, n;
-	int k;
+	static const int some[] = { BP_VALID, BP_NULL, BP_UNMAPPED, BP_TAIL4,
+				    BP_RDONLY };
+	unsigned op, n, k, nk = all_kinds ? BP_NKINDS : 5;
 
 	bp_init();
 	for (op = 0; op <= last; op++)
-		for (k = 0; k < BP_NKINDS; k++)
+		for (k = 0; k < nk; k++)
 			for (n = 0; n < sizeof(reg_nrs) / sizeof(reg_nrs[0]); n++)
-				reg_add(ring, use_reg, false, op, k, reg_nrs[n]);
+				reg_add(ring, use_reg, false, op,
+					all_kinds ? (int)k : some[k], reg_nrs[n]);
 	reg_check();
 }
 
 static void case_plain(void)
 {
-	zero_matrix(IORING_REGISTER_LAST + 2, RK_PLAIN, false);
+	zero_matrix(IORING_REGISTER_LAST + 2, RK_PLAIN, false, true);
 }
 
 static void case_by_index(void)
 {
-	zero_matrix(IORING_REGISTER_LAST + 2, RK_PLAIN, true);
+	zero_matrix(IORING_REGISTER_LAST + 2, RK_PLAIN, true, false);
 }
 
 static void case_disabled(void)
 {
-	zero_matrix(IORING_REGISTER_LAST, RK_DISABLED, false);
+	zero_matrix(IORING_REGISTER_LAST, RK_DISABLED, false, false);
 }
 
 static void case_loaded(void)
 {
-	zero_matrix(IORING_REGISTER_LAST, RK_LOADED, false);
+	zero_matrix(IORING_REGISTER_LAST, RK_LOADED, false, false);
 }
 
 /* The ring each opcode's well-formed argument needs. */
@@ -320,6 +325,193 @@ static void case_tmpl(void)
 	reg_check();
 }
 
+/* --- routing: descriptors and indexes that name no ring ------------------ */
+
+enum { FD_MINUS1, FD_BAD, FD_PIPE, FD_RING, FD_INDEX5, FD_INDEX16, FD_N };
+static const char *const fd_name[FD_N] = {
+	"-1", "999", "a pipe", "the ring", "empty index 5", "index 16",
+};
+
+struct route_call {
+	int fd;
+	unsigned opcode;
+	int kind;
+	bool well_formed;	/* a MSG_RING SQE to the ring */
+};
+
+static struct route_call rcalls[512];
+
+static void route_child(int i, void *ctx)
+{
+	const struct route_call *c = &rcalls[i];
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	unsigned op = c->opcode;
+	void *arg = bp_ptr(c->kind);
+	int fd, p[2];
+
+	if (io_uring_queue_init(4, &ring, 0) || pipe(p))
+		return;
+	if (c->well_formed) {
+		io_uring_prep_msg_ring(&sqe, ring.ring_fd, 0, 7, 0);
+		arg = bp_place(c->kind, &sqe, sizeof(sqe));
+	}
+	switch (c->fd) {
+	case FD_MINUS1:	fd = -1; break;
+	case FD_BAD:	fd = 999; break;
+	case FD_PIPE:	fd = p[0]; break;
+	case FD_RING:	fd = ring.ring_fd; break;
+	default:
+		fd = c->fd == FD_INDEX5 ? 5 : 16;
+		op |= IORING_REGISTER_USE_REGISTERED_RING;
+		break;
+	}
+	bp_returned(io_uring_register((unsigned)fd, op, arg, 1));
+	io_uring_queue_exit(&ring);
+	bp_torn_down();
+}
+
+static void route_what(int i, void *ctx, char *buf, size_t len)
+{
+	const struct route_call *c = &rcalls[i];
+
+	snprintf(buf, len, "register fd %s op %u %s%s", fd_name[c->fd],
+		 c->opcode, c->well_formed ? "MSG_RING SQE at " : "",
+		 bp_kind_name[c->kind]);
+}
+
+static void case_routing(void)
+{
+	static const unsigned ops[] = {
+		IORING_REGISTER_BUFFERS, IORING_REGISTER_EVENTFD,
+		IORING_REGISTER_SEND_MSG_RING, IORING_REGISTER_LAST,
+		IORING_REGISTER_LAST + 5, 0x7fffffff,
+	};
+	static const int kinds[] = { BP_VALID, BP_NULL, BP_UNMAPPED, BP_TAIL16,
+				     BP_RDONLY };
+	unsigned o, k, w;
+	int n = 0, f;
+
+	bp_init();
+	for (f = 0; f < FD_N; f++)
+		for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++)
+			for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+				for (w = 0; w < 2; w++)
+					rcalls[n++] = (struct route_call){
+						f, ops[o], kinds[k], w };
+	CHECK_EQ(bp_diff(n, route_child, NULL, 2000, route_what, NULL), 0);
+}
+
+/* --- the same on each backend, and in the jail --------------------------- */
+
+/* Each pointer argument the engine used to read or write directly. */
+static void case_faults(void)
+{
+	static const struct { unsigned op, nr; } ops[] = {
+		{ IORING_REGISTER_EVENTFD, 1 }, { IORING_REGISTER_EVENTFD_ASYNC, 1 },
+		{ IORING_REGISTER_PROBE, 4 }, { IORING_REGISTER_IOWQ_AFF, 8 },
+		{ IORING_REGISTER_IOWQ_MAX_WORKERS, 2 },
+		{ IORING_REGISTER_RING_FDS, 1 }, { IORING_UNREGISTER_RING_FDS, 1 },
+		{ IORING_REGISTER_CLOCK, 0 }, { IORING_REGISTER_PBUF_RING, 1 },
+		{ IORING_REGISTER_PBUF_STATUS, 1 }, { IORING_REGISTER_SYNC_CANCEL, 1 },
+		{ IORING_REGISTER_FILES2, 32 }, { IORING_REGISTER_BUFFERS2, 32 },
+		{ IORING_REGISTER_FILES_UPDATE, 1 }, { IORING_REGISTER_FILES_UPDATE2, 32 },
+	};
+	static const int kinds[] = { BP_UNMAPPED, BP_PROTNONE, BP_KERNEL };
+	struct io_uring ring, dis;
+	struct io_uring_params p;
+	unsigned i, k;
+
+	bp_init();
+	t_ring(&ring, 4, NULL);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			CHECK_MSG(io_uring_register(ring.ring_fd, ops[i].op,
+						    bp_ptr(kinds[k]), ops[i].nr) == -EFAULT,
+				  "opcode %u at %s", ops[i].op,
+				  bp_kind_name[kinds[k]]);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_R_DISABLED;
+	t_ring(&dis, 4, &p);
+	CHECK_EQ(io_uring_register(dis.ring_fd, IORING_REGISTER_RESTRICTIONS,
+				   bp_ptr(BP_UNMAPPED), 1), -EFAULT);
+	/* read whole before any entry is used */
+	CHECK_EQ(io_uring_register(dis.ring_fd, IORING_REGISTER_RESTRICTIONS,
+				   bp_ptr(BP_TAIL4), 1), -EFAULT);
+	io_uring_queue_exit(&dis);
+	io_uring_queue_exit(&ring);
+}
+
+/* Results written back to read-only memory; and which check comes first. */
+static void case_order(void)
+{
+	struct io_uring_rsrc_update up;
+	struct io_uring ring;
+	int efd;
+
+	bp_init();
+	t_ring(&ring, 4, NULL);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_PROBE,
+				   bp_ptr(BP_RDONLY), 4), -EFAULT);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+				   bp_ptr(BP_RDONLY), 2), -EFAULT);
+	/* a ring fd that cannot be written back is not kept */
+	up = (struct io_uring_rsrc_update){ .offset = -1U,
+					    .data = (unsigned)ring.ring_fd };
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_RING_FDS,
+				   bp_place(BP_RDONLY, &up, sizeof(up)), 1),
+		 -EFAULT);
+	CHECK_EQ(io_uring_register_ring_fd(&ring), 1);
+	CHECK_EQ(io_uring_unregister_ring_fd(&ring), 1);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_BUFFERS, NULL, 0),
+		 -EFAULT);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_FILES, NULL, 0),
+		 -EFAULT);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+				   NULL, 2), -EINVAL);
+	efd = eventfd(0, EFD_CLOEXEC);
+	CHECK_EQ(io_uring_register_eventfd(&ring, efd), 0);
+	CHECK_EQ(io_uring_register(ring.ring_fd, IORING_REGISTER_EVENTFD,
+				   bp_ptr(BP_UNMAPPED), 1), -EBUSY);
+	close(efd);
+	io_uring_queue_exit(&ring);
+}
+
+/* Descriptors and indexes that name no ring: the kernel's errno, with no
+ * io_uring system call where the kernel's io_uring is denied. */
+static void case_bad_fds(void)
+{
+	struct io_uring ring;
+	int p[2];
+
+	bp_init();
+	t_ring(&ring, 4, NULL);
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(io_uring_register(999, IORING_REGISTER_EVENTFD, NULL, 1), -EBADF);
+	CHECK_EQ(io_uring_register(p[0], IORING_REGISTER_EVENTFD, NULL, 1),
+		 -EOPNOTSUPP);
+	CHECK_EQ(io_uring_register(p[0], IORING_REGISTER_LAST, NULL, 1), -EINVAL);
+	CHECK_EQ(io_uring_register(-1, IORING_REGISTER_EVENTFD, NULL, 1), -EINVAL);
+	CHECK_EQ(io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING,
+				   bp_ptr(BP_UNMAPPED), 1), -EFAULT);
+	CHECK_EQ(io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, NULL, 1),
+		 -EINVAL);
+	CHECK_EQ(io_uring_register(5, IORING_REGISTER_LAST |
+				   IORING_REGISTER_USE_REGISTERED_RING, NULL, 0),
+		 -EINVAL);
+	CHECK_EQ(io_uring_register(5, IORING_REGISTER_PROBE |
+				   IORING_REGISTER_USE_REGISTERED_RING, NULL, 0),
+		 -EBADF);
+	CHECK_EQ(io_uring_enter(999, 0, 0, 0, NULL), -EBADF);
+	CHECK_EQ(io_uring_enter(p[0], 0, 0, 0, NULL), -EOPNOTSUPP);
+	CHECK_EQ(io_uring_enter(p[0], 0, 0, 1u << 12, NULL), -EINVAL);
+	CHECK_EQ(io_uring_enter(5, 0, 0, IORING_ENTER_REGISTERED_RING | (1u << 12),
+				NULL), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
@@ -328,6 +520,10 @@ int main(int argc, char **argv)
 		{ "disabled", case_disabled, T_DIFF },
 		{ "loaded", case_loaded, T_DIFF },
 		{ "tmpl", case_tmpl, T_DIFF },
+		{ "routing", case_routing, T_DIFF },
+		{ "faults", case_faults, 0 },
+		{ "order", case_order, 0 },
+		{ "bad_fds", case_bad_fds, 0 },
 		{ NULL, NULL, 0 },
 	};
 

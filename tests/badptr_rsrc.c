@@ -11,7 +11,8 @@
  * agree with the kernel.
  */
 #include <fcntl.h>
-#include <sys/syscall.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include "badptr.h"
 
 enum mem_kind {
@@ -28,8 +29,11 @@ static const char *const mem_name[MEM_N] = {
 	"memfd", "/dev/zero shared", "/dev/zero private",
 };
 
-static char file_path[256];	/* on the test directory's file system */
-static char shm_path[256];	/* on /dev/shm (tmpfs) */
+/* One of each per backend (bp_backend): both run at once. */
+static char file_paths[2][256];	/* on the test directory's file system */
+static char shm_paths[2][256];	/* on /dev/shm (tmpfs) */
+#define file_path file_paths[bp_backend]
+#define shm_path shm_paths[bp_backend]
 
 static void *map_fd(int fd, size_t len, int prot, int flags, size_t file_len)
 {
@@ -144,15 +148,23 @@ static void buf_what(int i, void *ctx, char *buf, size_t len)
 
 static void files_init(void)
 {
-	int fd;
+	int fd, b;
 
-	fd = t_tmpfile(file_path, sizeof(file_path));
-	close(fd);
-	snprintf(shm_path, sizeof(shm_path), "/dev/shm/aioring-badptr.%d",
-		 (int)getpid());
-	fd = open(shm_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	CHECK(fd >= 0);
-	close(fd);
+	for (b = 0; b < 2; b++) {
+		fd = t_tmpfile(file_paths[b], sizeof(file_paths[b]));
+		close(fd);
+		snprintf(shm_paths[b], sizeof(shm_paths[b]),
+			 "/dev/shm/aioring-badptr.%d.%d", (int)getpid(), b);
+		fd = open(shm_paths[b], O_RDWR | O_CREAT | O_TRUNC, 0600);
+		CHECK(fd >= 0);
+		close(fd);
+	}
+}
+
+static void files_done(void)
+{
+	unlink(shm_paths[0]);
+	unlink(shm_paths[1]);
 }
 
 static void case_backing(void)
@@ -171,7 +183,7 @@ static void case_backing(void)
 		buf_calls[n++] = (struct buf_call){ m, 0, pg, true };
 	}
 	m = (int)bp_diff(n, buf_child, NULL, 2000, buf_what, NULL);
-	unlink(shm_path);
+	files_done();
 	CHECK_EQ(m, 0);
 }
 
@@ -305,11 +317,67 @@ static void case_inner(void)
 	CHECK_EQ(bp_diff(n, inner_child, NULL, 2000, inner_what, NULL), 0);
 }
 
+/* --- the same on each backend, and in the jail --------------------------- */
+
+static int register_mem(struct io_uring *ring, int kind, bool buf_ring)
+{
+	/* two pages of entries, as the iovec */
+	struct io_uring_buf_reg reg = { .ring_entries = 512, .bgid = 9 };
+	char *mem = mem_make(kind);
+	struct iovec iov = { mem, 2 * (size_t)bp_page };
+	int ret;
+
+	CHECK_MSG(mem && mem != MAP_FAILED, "%s", mem_name[kind]);
+	reg.ring_addr = (uintptr_t)mem;
+	ret = buf_ring ?
+	      io_uring_register(ring->ring_fd, IORING_REGISTER_PBUF_RING, &reg, 1) :
+	      io_uring_register(ring->ring_fd, IORING_REGISTER_BUFFERS, &iov, 1);
+	if (!ret && buf_ring)
+		io_uring_unregister_buf_ring(ring, 9);
+	else if (!ret)
+		io_uring_unregister_buffers(ring);
+	return ret;
+}
+
+/* What the kernel's pin refuses, the engine refuses too. */
+static void case_pin(void)
+{
+	static const int refused[] = { MEM_RDONLY, MEM_PROTNONE, MEM_HALF_NONE,
+				       MEM_HALF_UNMAPPED, MEM_FILE_RDONLY,
+				       MEM_FILE_PAST_EOF };
+	static const int taken[] = { MEM_ANON, MEM_ANON_SHARED, MEM_FILE_PRIVATE,
+				     MEM_SHM_SHARED, MEM_MEMFD, MEM_ZERO_SHARED };
+	struct io_uring ring;
+	struct statfs sf;
+	unsigned i, r;
+
+	bp_init();
+	files_init();
+	t_ring(&ring, 4, NULL);
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+			CHECK_MSG(register_mem(&ring, refused[i], r) == -EFAULT,
+				  "%s", mem_name[refused[i]]);
+		for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+			CHECK_MSG(register_mem(&ring, taken[i], r) == 0, "%s",
+				  mem_name[taken[i]]);
+		/* A shared file mapping needs dirty tracking unless it is
+		 * in memory. */
+		CHECK_EQ(statfs(file_path, &sf), 0);
+		CHECK_EQ(register_mem(&ring, MEM_FILE_SHARED, r),
+			 sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC ?
+			 0 : -EFAULT);
+	}
+	io_uring_queue_exit(&ring);
+	files_done();
+}
+
 int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
 		{ "backing", case_backing, T_DIFF },
 		{ "inner", case_inner, T_DIFF },
+		{ "pin", case_pin, 0 },
 		{ NULL, NULL, 0 },
 	};
 
