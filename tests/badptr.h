@@ -60,6 +60,10 @@ struct bp_shared {
 };
 
 #define BP_MAX_CALLS 4096
+/* A call's time limit, its ring's setup and teardown included: only a
+ * call that hangs takes it, so it can be generous to a loaded machine
+ * and to sanitizers. */
+#define BP_CALL_MS 10000
 
 static char *bp_ptrs[BP_NKINDS];
 static struct bp_shared *bp_arr[2];	/* per backend, BP_MAX_CALLS each */
@@ -213,43 +217,84 @@ static void bp_child(int backend, int from, int n, bp_fn fn, void *ctx, int ms)
 	_exit(0);
 }
 
-/*
- * Runs calls 0..@n-1 on @backend and stores each result (or a BP_* code)
- * in @res. A child that dies is replaced, starting after the call that
- * killed it.
- */
-static void bp_run(int backend, int n, bp_fn fn, void *ctx, int ms, long *res)
+/* One backend's run: a child at a time, each going on from where the
+ * one before it died. */
+struct bp_runner {
+	int backend, from, n, ms;
+	bp_fn fn;
+	void *ctx;
+	long *res;
+	struct bp_shared *sh;
+	pid_t pid;		/* 0: the run is over */
+};
+
+static void bp_start(struct bp_runner *r)
 {
-	struct bp_shared *sh = bp_arr[backend == AIORING_BACKEND_USER];
-	int from = 0, status, i;
+	fflush(stdout);
+	fflush(stderr);
+	r->pid = fork();
+	CHECK(r->pid >= 0);
+	if (!r->pid)
+		bp_child(r->backend, r->from, r->n, r->fn, r->ctx, r->ms);
+}
+
+/* Child @r->pid ended with @status: takes its results; starts the next
+ * child after the call that killed it, if any. */
+static void bp_reap(struct bp_runner *r, int status)
+{
+	struct bp_shared *sh = r->sh;
+	int i;
+
+	for (i = r->from; i < r->n && sh[i].torn_down; i++)
+		r->res[i] = sh[i].res;
+	r->pid = 0;
+	if (i == r->n)
+		return;
+	if (!sh[i].returned && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGALRM)
+		r->res[i] = BP_BLOCKED;
+	else if (!sh[i].returned && WIFSIGNALED(status))
+		r->res[i] = BP_SIGNAL - WTERMSIG(status);
+	else if (!sh[i].returned)
+		r->res[i] = BP_BROKEN;
+	else
+		r->res[i] = BP_TEARDOWN -
+			    (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	r->from = i + 1;
+	if (r->from < r->n)
+		bp_start(r);
+}
+
+/*
+ * Runs calls 0..@n-1 on both backends at once (two CPUs), a child per
+ * backend, and stores each result (or a BP_* code) in @k and @u. Only
+ * this thread forks: a child forked while another thread holds a lock
+ * (the allocator's, a sanitizer's) could wait for it forever.
+ */
+static void bp_run_both(int n, bp_fn fn, void *ctx, int ms, long *k, long *u)
+{
+	struct bp_runner r[2] = {
+		{ AIORING_BACKEND_KERNEL, 0, n, ms, fn, ctx, k, bp_arr[0], 0 },
+		{ AIORING_BACKEND_USER, 0, n, ms, fn, ctx, u, bp_arr[1], 0 },
+	};
+	int status, b;
 	pid_t pid;
 
 	CHECK(n <= BP_MAX_CALLS);
-	memset(sh, 0, sizeof(*sh) * (size_t)n);
-	while (from < n) {
-		fflush(stdout);
-		fflush(stderr);
-		pid = fork();
-		CHECK(pid >= 0);
-		if (!pid)
-			bp_child(backend, from, n, fn, ctx, ms);
-		while (waitpid(pid, &status, 0) < 0)
+	for (b = 0; b < 2; b++) {
+		memset(r[b].sh, 0, sizeof(*r[b].sh) * (size_t)n);
+		if (n)
+			bp_start(&r[b]);
+	}
+	while (r[0].pid || r[1].pid) {
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
 			CHECK(errno == EINTR);
-		for (i = from; i < n && sh[i].torn_down; i++)
-			res[i] = sh[i].res;
-		if (i == n)
-			break;
-		if (!sh[i].returned && WIFSIGNALED(status) &&
-		    WTERMSIG(status) == SIGALRM)
-			res[i] = BP_BLOCKED;
-		else if (!sh[i].returned && WIFSIGNALED(status))
-			res[i] = BP_SIGNAL - WTERMSIG(status);
-		else if (!sh[i].returned)
-			res[i] = BP_BROKEN;
-		else
-			res[i] = BP_TEARDOWN -
-				 (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		from = i + 1;
+			continue;
+		}
+		for (b = 0; b < 2; b++)
+			if (r[b].pid == pid)
+				bp_reap(&r[b], status);
 	}
 }
 
@@ -267,32 +312,6 @@ static void bp_fmt(char *buf, size_t len, long v)
 		snprintf(buf, len, "%ld (-%s)", v, strerrorname_np((int)-v) ?: "?");
 	else
 		snprintf(buf, len, "%ld", v);
-}
-
-struct bp_kernel_run {
-	int n, ms;
-	bp_fn fn;
-	void *ctx;
-	long *res;
-};
-
-static void *bp_kernel_thread(void *arg)
-{
-	struct bp_kernel_run *r = arg;
-
-	bp_run(AIORING_BACKEND_KERNEL, r->n, r->fn, r->ctx, r->ms, r->res);
-	return NULL;
-}
-
-/* Both backends at once (two CPUs): the kernel's run from a thread. */
-static void bp_run_both(int n, bp_fn fn, void *ctx, int ms, long *k, long *u)
-{
-	struct bp_kernel_run r = { n, ms, fn, ctx, k };
-	pthread_t th;
-
-	CHECK_EQ(pthread_create(&th, NULL, bp_kernel_thread, &r), 0);
-	bp_run(AIORING_BACKEND_USER, n, fn, ctx, ms, u);
-	pthread_join(th, NULL);
 }
 
 /* "No documented difference": the engine must give the kernel's answer. */
@@ -338,6 +357,15 @@ static unsigned bp_diff(int n, bp_fn fn, void *ctx, int ms,
 	free(k);
 	free(u);
 	return bad;
+}
+
+/* t_main() with room for the matrices on a loaded machine under a
+ * sanitizer: a case may take up to two minutes unless the environment
+ * says otherwise. */
+static inline int bp_main(int argc, char **argv, const struct t_case *cases)
+{
+	setenv("AIORING_TEST_CASE_TIMEOUT", "120", 0);
+	return t_main(argc, argv, cases);
 }
 
 #endif

@@ -129,7 +129,8 @@ static void add(int ecase, int kind, unsigned sz, unsigned flags, bool ready,
 
 static void check(void)
 {
-	CHECK_EQ(bp_diff(ncalls, enter_child, NULL, 2000, enter_what, NULL), 0);
+	CHECK_EQ(bp_diff(ncalls, enter_child, NULL, BP_CALL_MS, enter_what,
+			 NULL), 0);
 }
 
 static void case_sigmask(void)
@@ -259,5 +260,5 @@ int main(int argc, char **argv)
 		{ NULL, NULL, 0 },
 	};
 
-	return t_main(argc, argv, cases);
+	return bp_main(argc, argv, cases);
 }

@@ -239,7 +239,7 @@ static void reg_add(int ring, bool use_reg, bool tmpl, unsigned op, int kind,
 
 static void reg_check(void)
 {
-	CHECK_EQ(bp_diff(ncalls, reg_child, NULL, 2000, reg_what, reg_expect),
+	CHECK_EQ(bp_diff(ncalls, reg_child, NULL, BP_CALL_MS, reg_what, reg_expect),
 		 0);
 }
 
@@ -399,7 +399,7 @@ static void case_routing(void)
 				for (w = 0; w < 2; w++)
 					rcalls[n++] = (struct route_call){
 						f, ops[o], kinds[k], w };
-	CHECK_EQ(bp_diff(n, route_child, NULL, 2000, route_what, NULL), 0);
+	CHECK_EQ(bp_diff(n, route_child, NULL, BP_CALL_MS, route_what, NULL), 0);
 }
 
 /* --- the same on each backend, and in the jail --------------------------- */
@@ -527,5 +527,5 @@ int main(int argc, char **argv)
 		{ NULL, NULL, 0 },
 	};
 
-	return t_main(argc, argv, cases);
+	return bp_main(argc, argv, cases);
 }

@@ -182,7 +182,7 @@ static void case_backing(void)
 		buf_calls[n++] = (struct buf_call){ m, 0, 2 * pg, true };
 		buf_calls[n++] = (struct buf_call){ m, 0, pg, true };
 	}
-	m = (int)bp_diff(n, buf_child, NULL, 2000, buf_what, NULL);
+	m = (int)bp_diff(n, buf_child, NULL, BP_CALL_MS, buf_what, NULL);
 	files_done();
 	CHECK_EQ(m, 0);
 }
@@ -314,7 +314,8 @@ static void case_inner(void)
 					continue;
 				inner[n++] = (struct inner_call){ ops[o], f, k };
 			}
-	CHECK_EQ(bp_diff(n, inner_child, NULL, 2000, inner_what, NULL), 0);
+	CHECK_EQ(bp_diff(n, inner_child, NULL, BP_CALL_MS, inner_what, NULL),
+		 0);
 }
 
 /* --- the same on each backend, and in the jail --------------------------- */
@@ -381,5 +382,5 @@ int main(int argc, char **argv)
 		{ NULL, NULL, 0 },
 	};
 
-	return t_main(argc, argv, cases);
+	return bp_main(argc, argv, cases);
 }

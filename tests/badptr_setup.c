@@ -50,15 +50,18 @@ static const struct {
 	{ "cq_entries", offsetof(struct io_uring_params, cq_entries), ~0u },
 };
 
-/* An engine ring goes with io_uring_queue_exit(), not with close(). */
-static void ring_close(int fd, struct io_uring_params *p)
+/* An engine ring goes with io_uring_queue_exit(), not with close(). The
+ * params may be anywhere (misaligned): liburing's calls take a copy. */
+static void ring_close(int fd, const void *params)
 {
+	struct io_uring_params p;
 	struct io_uring ring;
 
 	if (fd < 0)
 		return;
+	memcpy(&p, params, sizeof(p));
 	memset(&ring, 0, sizeof(ring));
-	if (!io_uring_queue_mmap(fd, p, &ring))
+	if (!io_uring_queue_mmap(fd, &p, &ring))
 		io_uring_queue_exit(&ring);
 	else
 		close(fd);
@@ -149,7 +152,7 @@ static void add(int kind, unsigned flags, unsigned entries, int wq, int field)
 
 static void check(void)
 {
-	CHECK_EQ(bp_diff(ncalls, setup_child, NULL, 2000, setup_what,
+	CHECK_EQ(bp_diff(ncalls, setup_child, NULL, BP_CALL_MS, setup_what,
 			 setup_expect), 0);
 }
 
@@ -258,5 +261,5 @@ int main(int argc, char **argv)
 		{ NULL, NULL, 0 },
 	};
 
-	return t_main(argc, argv, cases);
+	return bp_main(argc, argv, cases);
 }

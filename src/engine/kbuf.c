@@ -14,6 +14,7 @@
 #include "engine/req.h"
 #include "util/ucopy.h"
 #include "util/upin.h"
+#include "util/ustr.h"
 
 #define KBUF_MAX_BIDS		(1u << 16)
 #define KBUF_MAX_RW		0x7ffff000u	/* the kernel's MAX_RW_COUNT */
@@ -632,7 +633,7 @@ int eng_pbuf_status(struct eng_ctx *ctx, void *arg, unsigned nr)
 	else
 		st.head = g->head_idx;
 	eng_kbuf_unlock(ctx);
-	if (!ret && ucopy(arg, &st, sizeof(st)))
+	if (!ret && uput(arg, &st, sizeof(st)))
 		ret = -EFAULT;
 	return ret;
 }

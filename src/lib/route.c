@@ -157,8 +157,9 @@ static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 	if (ret >= 0) {
 		atomic_store_explicit(&kernel_rings_made, true,
 				      memory_order_relaxed);
-		/* REGISTERED_FD_ONLY gives a registered index, not an fd. */
-		if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		/* REGISTERED_FD_ONLY gives a registered index, not an fd.
+		 * (The kernel read the params: our copy holds them.) */
+		if (have && (saved.flags & IORING_SETUP_REGISTERED_FD_ONLY)) {
 			kernel_ringfds = true;
 			return ret;
 		}
