@@ -402,6 +402,51 @@ static void case_routing(void)
 	CHECK_EQ(bp_diff(n, route_child, NULL, BP_CALL_MS, route_what, NULL), 0);
 }
 
+/* --- IOWQ_AFF masks --------------------------------------------------------- */
+
+struct aff_call {
+	unsigned char fill;	/* every byte of the mask */
+	unsigned len;
+};
+
+static struct aff_call acalls[32];
+
+static void aff_child(int i, void *ctx)
+{
+	const struct aff_call *c = &acalls[i];
+	unsigned char mask[512];
+	struct io_uring ring;
+
+	if (io_uring_queue_init(4, &ring, 0))
+		return;
+	memset(mask, c->fill, sizeof(mask));
+	bp_returned(io_uring_register_iowq_aff(&ring, c->len, (void *)mask));
+	io_uring_queue_exit(&ring);
+	bp_torn_down();
+}
+
+static void aff_what(int i, void *ctx, char *buf, size_t len)
+{
+	snprintf(buf, len, "IOWQ_AFF %u bytes of %#x", acalls[i].len,
+		 acalls[i].fill);
+}
+
+/* The kernel compares a mask with its cpuset over the possible CPUs only;
+ * what lies past them is not looked at. */
+static void case_aff(void)
+{
+	static const unsigned char fills[] = { 0, 1, 2, 3, 0x80, 0xff };
+	static const unsigned lens[] = { 1, 8, 64, 512 };
+	unsigned f, l;
+	int n = 0;
+
+	bp_init();
+	for (f = 0; f < sizeof(fills); f++)
+		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+			acalls[n++] = (struct aff_call){ fills[f], lens[l] };
+	CHECK_EQ(bp_diff(n, aff_child, NULL, BP_CALL_MS, aff_what, NULL), 0);
+}
+
 /* --- the same on each backend, and in the jail --------------------------- */
 
 /* Each pointer argument the engine used to read or write directly. */
@@ -521,6 +566,7 @@ int main(int argc, char **argv)
 		{ "loaded", case_loaded, T_DIFF },
 		{ "tmpl", case_tmpl, T_DIFF },
 		{ "routing", case_routing, T_DIFF },
+		{ "aff", case_aff, T_DIFF },
 		{ "faults", case_faults, 0 },
 		{ "order", case_order, 0 },
 		{ "bad_fds", case_bad_fds, 0 },

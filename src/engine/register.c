@@ -15,6 +15,7 @@
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "engine/ringctl.h"
+#include "util/fault.h"
 #include "util/ucopy.h"
 #include "util/ustr.h"
 
@@ -108,7 +109,7 @@ static int probe_register(const void *arg, unsigned nr)
 	if (nr > IORING_OP_LAST)
 		nr = IORING_OP_LAST;
 	size = sizeof(*p) + nr * sizeof(p->ops[0]);
-	p = malloc(size);
+	p = fault_malloc(size);
 	if (!p)
 		return -ENOMEM;
 	ret = ucopy(p, arg, size);
@@ -139,13 +140,16 @@ static int iowq_max_workers(struct eng_ctx *ctx, void *arg, unsigned nr)
 /* The kernel's cpumask_size(): what sched_getaffinity copies out. */
 static size_t kernel_cpumask_size(void)
 {
-	static size_t size;
+	static atomic_size_t cached;
+	/* Relaxed: every thread computes the same value. */
+	size_t size = atomic_load_explicit(&cached, memory_order_relaxed);
 	unsigned long buf[1024 / sizeof(unsigned long)];
 	long n;
 
 	if (!size) {
 		n = syscall(SYS_sched_getaffinity, 0, sizeof(buf), buf);
 		size = n > 0 ? (size_t)n : sizeof(cpu_set_t);
+		atomic_store_explicit(&cached, size, memory_order_relaxed);
 	}
 	return size;
 }
@@ -175,44 +179,53 @@ static bool cpulist_read(const char *path, unsigned char *mask, size_t size)
 	return ok;
 }
 
-/* The CPUs of the process's cpuset (cgroup v2, then v1), else the online
- * ones: what the kernel's cpuset_cpus_allowed() gives io-wq. */
+/* The CPUs the kernel's cpuset_cpus_allowed() gives io-wq: those of the
+ * process's cpuset (cgroup v2, then v1), every possible CPU for the top
+ * cpuset. */
 static bool cpus_allowed(unsigned char *mask, size_t size)
 {
 	char line[512], path[600];
 	FILE *f = fopen("/proc/self/cgroup", "re");
+	const char *rel;
 	bool ok = false;
 	char *p;
 
 	while (f && !ok && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "0::", 3))
-			snprintf(path, sizeof(path),
-				 "/sys/fs/cgroup%s/cpuset.cpus.effective", line + 3);
+			rel = line + 3;
 		else if ((p = strstr(line, ":cpuset:")))
-			snprintf(path, sizeof(path),
-				 "/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus",
-				 p + 8);
+			rel = p + 8;
 		else
 			continue;
+		if (!strcmp(rel, "/"))
+			break;
+		snprintf(path, sizeof(path), rel == line + 3 ?
+			 "/sys/fs/cgroup%s/cpuset.cpus.effective" :
+			 "/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus", rel);
 		ok = cpulist_read(path, mask, size);
 	}
 	if (f)
 		fclose(f);
-	return ok || cpulist_read("/sys/devices/system/cpu/online", mask, size);
+	return ok || cpulist_read("/sys/devices/system/cpu/possible", mask, size);
 }
 
-/* As the kernel: a mask that is no subset of the allowed CPUs is
- * refused. Unknown (no /sys): taken. */
+/* As the kernel's cpumask_subset(): over the possible CPU numbers only
+ * (bits past the highest possible CPU are not looked at), a CPU outside
+ * the allowed ones is -EINVAL. Unknown (no /sys): taken. */
 static int cpus_allowed_check(const unsigned char *mask, size_t size)
 {
-	unsigned char allowed[1024] = { 0 };
-	size_t i;
+	unsigned char allowed[1024] = { 0 }, possible[1024] = { 0 };
+	size_t bits = 0, i;
 
-	if (!cpus_allowed(allowed, size))
+	if (!cpulist_read("/sys/devices/system/cpu/possible", possible, size) ||
+	    !cpus_allowed(allowed, size))
 		return 0;
-	for (i = 0; i < size; i++)
-		if (mask[i] & ~allowed[i])
+	for (i = 0; i < size * 8; i++)
+		if (possible[i / 8] & (1u << (i % 8)))
+			bits = i + 1;
+	for (i = 0; i < bits; i++)
+		if ((mask[i / 8] & ~allowed[i / 8]) & (1u << (i % 8)))
 			return -EINVAL;
 	return 0;
 }

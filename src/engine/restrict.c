@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "engine/ringctl.h"
+#include "util/fault.h"
 #include "util/ucopy.h"
 
 #define PERSONALITY_MAX		65535	/* ids are u16, 0 is "none" */
@@ -177,7 +178,7 @@ static int restrictions_register(struct eng_ctx *ctx, const void *arg,
 		return -EINVAL;
 	/* Read whole, as the kernel's memdup_user(): -EFAULT before any
 	 * entry is looked at. */
-	res = malloc(nr * sizeof(*res) + 1);
+	res = fault_malloc(nr * sizeof(*res) + 1);
 	r = calloc(1, sizeof(*r));
 	ret = res && r ? 0 : -ENOMEM;
 	if (!ret && ucopy(res, arg, nr * sizeof(*res)))
