@@ -9,6 +9,9 @@
  * of get_sqe / prep_nop / submit_and_wait / peek / cqe_seen. The parent
  * reads the count: 0 on the engine. The same measurement on the kernel
  * backend must count traps (io_uring_enter), which proves the detector.
+ * The rounds may also wait with a timeout (EXT_ARG): the engine reads the
+ * wait argument and the timespec, on the caller's stack, without a system
+ * call too.
  */
 #include <errno.h>
 #include <seccomp.h>
@@ -67,9 +70,12 @@ static void install_filter(int report_fd)
 	/* Not released: freeing could itself make system calls. */
 }
 
+static bool with_timeout;	/* rounds wait with EXT_ARG and a timespec */
+
 static bool nop_round(struct io_uring *ring, uint64_t user_data)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct __kernel_timespec ts = { 1, 0 };
 	struct io_uring_cqe *cqe;
 	bool ok;
 
@@ -77,8 +83,12 @@ static bool nop_round(struct io_uring *ring, uint64_t user_data)
 		return false;
 	io_uring_prep_nop(sqe);
 	sqe->user_data = user_data;
-	if (io_uring_submit_and_wait(ring, 1) != 1)
+	if (with_timeout) {
+		if (io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, NULL) != 1)
+			return false;
+	} else if (io_uring_submit_and_wait(ring, 1) != 1) {
 		return false;
+	}
 	if (io_uring_peek_cqe(ring, &cqe))
 		return false;
 	ok = cqe->user_data == user_data && cqe->res == 0;
@@ -149,6 +159,12 @@ static void case_engine_nop(void)
 	CHECK_EQ(rep.ok_rounds, ROUNDS);
 }
 
+static void case_engine_nop_timeout(void)
+{
+	with_timeout = true;
+	case_engine_nop();
+}
+
 static void case_detector(void)
 {
 	struct report rep;
@@ -165,6 +181,7 @@ int main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
 		{ "engine_nop", case_engine_nop, T_USER_ONLY },
+		{ "engine_nop_timeout", case_engine_nop_timeout, T_USER_ONLY },
 		{ "detector", case_detector, T_KERNEL_ONLY },
 		{ NULL, NULL, 0 },
 	};

@@ -22,6 +22,8 @@
 #include "engine/ringctl.h"
 #include "engine/rsrc.h"
 #include "util/fdmap.h"
+#include "util/ucopy.h"
+#include "util/ustr.h"
 
 #define ENG_SETUP_FLAGS (IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | \
 			 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_NO_SQARRAY | \
@@ -307,18 +309,16 @@ static int ctx_publish(struct eng_ctx *ctx)
 	return ret;
 }
 
-int eng_setup(unsigned entries, struct io_uring_params *p, const char *reason)
+/* The ring proper, from checked params: its fd or -errno. The params are
+ * written back to @up before the ring is published, as the kernel writes
+ * them before it installs the fd: a pointer that cannot take them is
+ * -EFAULT and leaves no ring. */
+static int setup_ring(struct io_uring_params *p, struct io_uring_params *up,
+		      const char *reason)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct eng_ctx *ctx;
 	int ret;
 
-	if (!p)
-		return -EFAULT;
-	pthread_once(&once, eng_once_init);
-	ret = setup_check(entries, p);
-	if (ret)
-		return ret;
 	ctx = ctx_alloc(reason);
 	if (!ctx)
 		return -ENOMEM;
@@ -335,6 +335,10 @@ int eng_setup(unsigned entries, struct io_uring_params *p, const char *reason)
 		ret = eng_sqpoll_create(ctx, p);
 	if (!ret && !(p->flags & IORING_SETUP_R_DISABLED))
 		ret = eng_sqpoll_start(ctx);
+	if (!ret) {
+		setup_offsets(p);
+		ret = uput(up, p, sizeof(*p));
+	}
 	if (!ret)
 		ret = ctx_publish(ctx);
 	if (ret) {
@@ -349,8 +353,23 @@ int eng_setup(unsigned entries, struct io_uring_params *p, const char *reason)
 		ctx_free(ctx);
 		return ret;
 	}
-	setup_offsets(p);
 	return ctx->ring_fd;
+}
+
+int eng_setup(unsigned entries, struct io_uring_params *up, const char *reason)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct io_uring_params p;
+	int ret;
+
+	/* As the kernel: the params are read once, whole (-EFAULT). */
+	if (ucopy(&p, up, sizeof(p)))
+		return -EFAULT;
+	pthread_once(&once, eng_once_init);
+	ret = setup_check(entries, &p);
+	if (ret)
+		return ret;
+	return setup_ring(&p, up, reason);
 }
 
 void *eng_mmap(struct eng_ctx *ctx, size_t len, __u64 offset, int *err)

@@ -6,7 +6,8 @@
 
 #define ENG_ENTER_FLAGS (IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
-			 IORING_ENTER_ABS_TIMER | IORING_ENTER_NO_IOWAIT)
+			 IORING_ENTER_ABS_TIMER | IORING_ENTER_NO_IOWAIT | \
+			 IORING_ENTER_EXT_ARG_REG)
 
 int eng_enter(struct eng_ctx *ctx, unsigned to_submit, unsigned min_complete,
 	      unsigned flags, const void *arg, size_t argsz)
@@ -16,7 +17,8 @@ int eng_enter(struct eng_ctx *ctx, unsigned to_submit, unsigned min_complete,
 	if (eng_forked(ctx))
 		return -EBADFD;
 	/* SQ_WAKEUP and SQ_WAIT mean nothing without SQPOLL: the kernel
-	 * ignores them there too. Registered waits need a wait region. */
+	 * ignores them there too. EXT_ARG_REG is taken, and finds no wait
+	 * region (wait.c). */
 	if (flags & ~ENG_ENTER_FLAGS)
 		return -EINVAL;
 	ret = eng_enter_check(ctx, to_submit, flags);	/* restrict.c */

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include "engine/req.h"
 #include "util/ucopy.h"
+#include "util/upin.h"
+#include "util/ustr.h"
 
 #define KBUF_MAX_BIDS		(1u << 16)
 #define KBUF_MAX_RW		0x7ffff000u	/* the kernel's MAX_RW_COUNT */
@@ -475,29 +477,10 @@ static bool resv_zero(const void *p, size_t n)
 	return true;
 }
 
-/* The kernel pins the ring's pages: unmapped memory fails with -EFAULT.
- * mincore() says whether each page is mapped. */
-static int ring_check_mapped(uint64_t addr, size_t len, size_t page)
-{
-	unsigned char vec[16];
-	size_t off;
-
-	if (!addr)
-		return -EFAULT;
-	for (off = 0; off < len; off += sizeof(vec) * page) {
-		size_t n = len - off < sizeof(vec) * page ? len - off :
-							    sizeof(vec) * page;
-
-		if (mincore((void *)(uintptr_t)(addr + off), n, vec))
-			return -EFAULT;
-	}
-	return 0;
-}
-
+/* The register argument's own fields, as the kernel checks them before it
+ * looks for the group. */
 static int pbuf_ring_check(const struct io_uring_buf_reg *reg)
 {
-	long page = sysconf(_SC_PAGESIZE);
-
 	/* min_left is reserved on this kernel generation */
 	if (reg->min_left || !resv_zero(reg->resv, sizeof(reg->resv)))
 		return -EINVAL;
@@ -507,14 +490,29 @@ static int pbuf_ring_check(const struct io_uring_buf_reg *reg)
 		return -EINVAL;
 	if (reg->ring_entries >= 65536)
 		return -EINVAL;
+	return 0;
+}
+
+/* The application's ring memory, checked after the group as the kernel's
+ * region setup does: page aligned, and pinnable for writing (upin.h). */
+static int pbuf_ring_check_mem(const struct io_uring_buf_reg *reg)
+{
+	struct upin_ctx pin = { 0 };
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size = (reg->ring_entries * sizeof(struct io_uring_buf) +
+		       page - 1) & ~(page - 1);
+	int ret;
+
 	/* Ours to allocate: ring_addr is not looked at, as the kernel. */
 	if (reg->flags & IOU_PBUF_RING_MMAP)
 		return 0;
 	if (reg->ring_addr & (uint64_t)(page - 1))
 		return -EINVAL;
-	return ring_check_mapped(reg->ring_addr,
-				 (size_t)reg->ring_entries * sizeof(struct io_uring_buf),
-				 (size_t)page);
+	if (!reg->ring_addr)
+		return -EFAULT;
+	ret = upin_check(&pin, (const void *)(uintptr_t)reg->ring_addr, size);
+	upin_done(&pin);
+	return ret;
 }
 
 static int ring_setup(struct eng_kbuf_group *g, const struct io_uring_buf_reg *reg)
@@ -574,9 +572,11 @@ int eng_pbuf_ring_register(struct eng_ctx *ctx, void *arg, unsigned nr)
 		return ret;
 	eng_kbuf_lock(ctx);
 	g = group_find(ctx, reg.bgid);
-	if (g && (g->ring || g->head)) {
+	if (g && (g->ring || g->head))
 		ret = -EEXIST;
-	} else {
+	else
+		ret = pbuf_ring_check_mem(&reg);
+	if (!ret) {
 		if (g)
 			group_free(ctx, g);
 		g = group_new(ctx, reg.bgid);
@@ -633,7 +633,7 @@ int eng_pbuf_status(struct eng_ctx *ctx, void *arg, unsigned nr)
 	else
 		st.head = g->head_idx;
 	eng_kbuf_unlock(ctx);
-	if (!ret && ucopy(arg, &st, sizeof(st)))
+	if (!ret && uput(arg, &st, sizeof(st)))
 		ret = -EFAULT;
 	return ret;
 }

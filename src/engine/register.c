@@ -5,12 +5,19 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "engine/ringctl.h"
+#include "util/fault.h"
+#include "util/ucopy.h"
+#include "util/ustr.h"
 
 int eng_probe_fill(struct io_uring_probe *p, unsigned nr_ops)
 {
@@ -55,16 +62,17 @@ static int evfd_register(struct eng_ctx *ctx, const void *arg, unsigned nr,
 
 	if (nr != 1)
 		return -EINVAL;
-	if (!arg)
-		return -EFAULT;
+	/* The kernel's order: busy before the argument is read. */
 	if (atomic_load(&ctx->evfd) >= 0)
 		return -EBUSY;
-	ret = evfd_check(*(const int *)arg);
+	if (ucopy(&fd, arg, sizeof(fd)))
+		return -EFAULT;
+	ret = evfd_check(fd);
 	if (ret)
 		return ret;
 	/* Our own reference, as the kernel's: the application may close
 	 * its descriptor while the registration lives on. */
-	fd = eng_fd_private(*(const int *)arg, true);
+	fd = eng_fd_private(fd, true);
 	if (fd < 0)
 		return fd;
 	pthread_mutex_lock(&ctx->cq_lock);
@@ -88,13 +96,163 @@ static int evfd_unregister(struct eng_ctx *ctx)
 	return 0;
 }
 
+/* The kernel's io_probe(): the whole probe is read (it must be zeroed),
+ * filled, and written back. */
+static int probe_register(const void *arg, unsigned nr)
+{
+	struct io_uring_probe *p;
+	size_t size;
+	int ret;
+
+	if (!arg || nr > 256)
+		return -EINVAL;
+	if (nr > IORING_OP_LAST)
+		nr = IORING_OP_LAST;
+	size = sizeof(*p) + nr * sizeof(p->ops[0]);
+	p = fault_malloc(size);
+	if (!p)
+		return -ENOMEM;
+	ret = ucopy(p, arg, size);
+	if (!ret)
+		ret = eng_probe_fill(p, nr);
+	if (!ret && uput((void *)arg, p, size))
+		ret = -EFAULT;
+	free(p);
+	return ret;
+}
+
 static int iowq_max_workers(struct eng_ctx *ctx, void *arg, unsigned nr)
 {
-	if (nr != 2)
+	unsigned vals[2];
+
+	if (!arg || nr != 2)
 		return -EINVAL;
-	if (!arg)
+	if (ucopy(vals, arg, sizeof(vals)))
 		return -EFAULT;
-	return eng_wq_max_workers(ctx->wq, arg);
+	if (vals[0] > INT_MAX || vals[1] > INT_MAX)
+		return -EINVAL;
+	eng_wq_max_workers(ctx->wq, vals);
+	/* As the kernel: the new limits stay even if the old ones cannot
+	 * be written back. */
+	return uput(arg, vals, sizeof(vals)) ? -EFAULT : 0;
+}
+
+/* The kernel's cpumask_size(): what sched_getaffinity copies out. */
+static size_t kernel_cpumask_size(void)
+{
+	static atomic_size_t cached;
+	/* Relaxed: every thread computes the same value. */
+	size_t size = atomic_load_explicit(&cached, memory_order_relaxed);
+	unsigned long buf[1024 / sizeof(unsigned long)];
+	long n;
+
+	if (!size) {
+		n = syscall(SYS_sched_getaffinity, 0, sizeof(buf), buf);
+		size = n > 0 ? (size_t)n : sizeof(cpu_set_t);
+		atomic_store_explicit(&cached, size, memory_order_relaxed);
+	}
+	return size;
+}
+
+/* Sets the bits of a cpulist ("0-3,8") in @mask; false if unreadable. */
+static bool cpulist_read(const char *path, unsigned char *mask, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	unsigned a, b;
+	bool ok = false;
+	int c;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%u", &a) == 1) {
+		b = a;
+		c = fgetc(f);
+		if (c == '-' && fscanf(f, "%u", &b) == 1)
+			c = fgetc(f);
+		for (; a <= b && a < size * 8; a++)
+			mask[a / 8] |= (unsigned char)(1u << (a % 8));
+		ok = true;
+		if (c != ',')
+			break;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The CPUs the kernel's cpuset_cpus_allowed() gives io-wq: those of the
+ * process's cpuset (cgroup v2, then v1), every possible CPU for the top
+ * cpuset. */
+static bool cpus_allowed(unsigned char *mask, size_t size)
+{
+	char line[512], path[600];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	const char *rel;
+	bool ok = false;
+	char *p;
+
+	while (f && !ok && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "0::", 3))
+			rel = line + 3;
+		else if ((p = strstr(line, ":cpuset:")))
+			rel = p + 8;
+		else
+			continue;
+		if (!strcmp(rel, "/"))
+			break;
+		snprintf(path, sizeof(path), rel == line + 3 ?
+			 "/sys/fs/cgroup%s/cpuset.cpus.effective" :
+			 "/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus", rel);
+		ok = cpulist_read(path, mask, size);
+	}
+	if (f)
+		fclose(f);
+	return ok || cpulist_read("/sys/devices/system/cpu/possible", mask, size);
+}
+
+/* As the kernel's cpumask_subset(): over the possible CPU numbers only
+ * (bits past the highest possible CPU are not looked at), a CPU outside
+ * the allowed ones is -EINVAL. Unknown (no /sys): taken. */
+static int cpus_allowed_check(const unsigned char *mask, size_t size)
+{
+	unsigned char allowed[1024] = { 0 }, possible[1024] = { 0 };
+	size_t bits = 0, i;
+
+	if (!cpulist_read("/sys/devices/system/cpu/possible", possible, size) ||
+	    !cpus_allowed(allowed, size))
+		return 0;
+	for (i = 0; i < size * 8; i++)
+		if (possible[i / 8] & (1u << (i % 8)))
+			bits = i + 1;
+	for (i = 0; i < bits; i++)
+		if ((mask[i / 8] & ~allowed[i / 8]) & (1u << (i % 8)))
+			return -EINVAL;
+	return 0;
+}
+
+/*
+ * IORING_REGISTER_IOWQ_AFF as the kernel reads it: at most the kernel's
+ * cpumask size is copied; a mask naming CPUs outside the process's
+ * cpuset is -EINVAL.
+ */
+static int iowq_aff(struct eng_ctx *ctx, const void *arg, unsigned len)
+{
+	unsigned char mask[1024] = { 0 };
+	size_t size = kernel_cpumask_size();
+	int ret;
+
+	if (!arg || !len)
+		return -EINVAL;
+	if (size > sizeof(mask))
+		size = sizeof(mask);
+	if (len > size)
+		len = (unsigned)size;
+	if (ucopy(mask, arg, len))
+		return -EFAULT;
+	ret = cpus_allowed_check(mask, size);
+	if (ret)
+		return ret;
+	return eng_wq_set_affinity(ctx->wq, mask, len);
 }
 
 static int register_locked(struct eng_ctx *ctx, unsigned opcode, void *arg,
@@ -122,8 +280,7 @@ static int register_locked(struct eng_ctx *ctx, unsigned opcode, void *arg,
 	case IORING_UNREGISTER_EVENTFD:
 		return arg || nr ? -EINVAL : evfd_unregister(ctx);
 	case IORING_REGISTER_PROBE:
-		/* as the kernel: no probe, or more than 256 ops: -EINVAL */
-		return arg && nr <= 256 ? eng_probe_fill(arg, nr) : -EINVAL;
+		return probe_register(arg, nr);
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
 		return iowq_max_workers(ctx, arg, nr);
 	case IORING_REGISTER_ENABLE_RINGS:
@@ -137,8 +294,7 @@ static int register_locked(struct eng_ctx *ctx, unsigned opcode, void *arg,
 		return eng_ringfd_register(arg, nr,
 					   opcode == IORING_REGISTER_RING_FDS);
 	case IORING_REGISTER_IOWQ_AFF:
-		/* wq.c */
-		return arg ? eng_wq_set_affinity(ctx->wq, arg, nr) : -EINVAL;
+		return iowq_aff(ctx, arg, nr);
 	case IORING_UNREGISTER_IOWQ_AFF:
 		return arg || nr ? -EINVAL : eng_wq_set_affinity(ctx->wq, NULL, 0);
 	default:

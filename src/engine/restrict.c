@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 #include "engine/ringctl.h"
+#include "util/fault.h"
+#include "util/ucopy.h"
 
 #define PERSONALITY_MAX		65535	/* ids are u16, 0 is "none" */
 #define MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
@@ -164,6 +166,7 @@ static int restrictions_parse(struct eng_restrictions *r,
 static int restrictions_register(struct eng_ctx *ctx, const void *arg,
 				 unsigned nr)
 {
+	struct io_uring_restriction *res;
 	struct eng_restrictions *r;
 	int ret;
 
@@ -173,10 +176,16 @@ static int restrictions_register(struct eng_ctx *ctx, const void *arg,
 		return -EBUSY;
 	if (!arg || nr > MAX_RESTRICTIONS)
 		return -EINVAL;
+	/* Read whole, as the kernel's memdup_user(): -EFAULT before any
+	 * entry is looked at. */
+	res = fault_malloc(nr * sizeof(*res) + 1);
 	r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	ret = restrictions_parse(r, arg, nr);
+	ret = res && r ? 0 : -ENOMEM;
+	if (!ret && ucopy(res, arg, nr * sizeof(*res)))
+		ret = -EFAULT;
+	if (!ret)
+		ret = restrictions_parse(r, res, nr);
+	free(res);
 	if (ret) {
 		free(r);
 		return ret;
@@ -241,16 +250,18 @@ static int personality_unregister(struct eng_ctx *ctx, unsigned id)
 
 static int clock_register(struct eng_ctx *ctx, const void *arg, unsigned nr)
 {
-	const struct io_uring_clock_register *reg = arg;
+	struct io_uring_clock_register reg;
 
-	if (!reg || nr)
+	if (!arg || nr)
 		return -EINVAL;
-	if (reg->__resv[0] || reg->__resv[1] || reg->__resv[2])
+	if (ucopy(&reg, arg, sizeof(reg)))
+		return -EFAULT;
+	if (reg.__resv[0] || reg.__resv[1] || reg.__resv[2])
 		return -EINVAL;
-	if (reg->clockid != CLOCK_MONOTONIC && reg->clockid != CLOCK_BOOTTIME)
+	if (reg.clockid != CLOCK_MONOTONIC && reg.clockid != CLOCK_BOOTTIME)
 		return -EINVAL;
 	/* Relaxed: a waiter that races with the change uses either clock. */
-	__atomic_store_n(&ctx->clockid, (int)reg->clockid, __ATOMIC_RELAXED);
+	__atomic_store_n(&ctx->clockid, (int)reg.clockid, __ATOMIC_RELAXED);
 	return 0;
 }
 

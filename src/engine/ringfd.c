@@ -21,6 +21,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include "engine/ringctl.h"
+#include "util/ucopy.h"
+#include "util/ustr.h"
 
 #define RINGFD_MAX	16	/* the kernel's IO_RINGFD_REG_MAX */
 
@@ -93,21 +95,30 @@ static int ringfd_del(const struct io_uring_rsrc_update *up)
 	return 0;
 }
 
-/* IORING_(UN)REGISTER_RING_FDS: the number done, or the first error. */
+/* IORING_(UN)REGISTER_RING_FDS: the number done, or the first error.
+ * As the kernel, each entry is read, done, and (add) written back with
+ * its slot; an entry that cannot be written back is undone: -EFAULT. */
 int eng_ringfd_register(void *arg, unsigned nr, bool add)
 {
-	struct io_uring_rsrc_update *up = arg;
+	struct io_uring_rsrc_update *uup = arg, up;
 	unsigned i;
 	int ret = 0;
 
 	if (!nr || nr > RINGFD_MAX)
 		return -EINVAL;
-	if (!up)
-		return -EFAULT;
 	for (i = 0; i < nr; i++) {
-		ret = add ? ringfd_add(&up[i]) : ringfd_del(&up[i]);
+		if (ucopy(&up, &uup[i], sizeof(up))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = add ? ringfd_add(&up) : ringfd_del(&up);
 		if (ret)
 			break;
+		if (add && uput(&uup[i], &up, sizeof(up))) {
+			ringfd_tab[up.offset].ctx = NULL;
+			ret = -EFAULT;
+			break;
+		}
 	}
 	return i ? (int)i : ret;
 }

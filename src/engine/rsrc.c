@@ -5,7 +5,9 @@
  * resource tables share (see rsrc.h), and io_uring_register's switch for
  * the resource opcodes.
  *
- * The kernel pins the pages; the engine checks that they are mapped.
+ * The kernel pins the pages; the engine checks that it could (upin.h) and
+ * faults them in, but holds no pin: unmapping them stays the
+ * application's business.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +15,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "util/ucopy.h"
+#include "util/upin.h"
 
 #define ENG_MAX_REG_BUFFERS	(1u << 14)
 #define ENG_MAX_BUF_LEN		(1ul << 30)
@@ -48,31 +50,8 @@ void eng_rsrc_put(struct eng_ctx *ctx, struct eng_rsrc *node, bool submitter)
 	eng_post_slot(ctx, &node->tag_cqe, !submitter);
 }
 
-/* mincore() fails with ENOMEM on an unmapped page: the kernel's pin would
- * fail there with -EFAULT. */
-static int buf_check_mapped(const struct iovec *iov)
-{
-	static long page;
-	uintptr_t start, end;
-	unsigned char vec[64];
-
-	if (!page)
-		page = sysconf(_SC_PAGESIZE);
-	start = (uintptr_t)iov->iov_base & ~(uintptr_t)(page - 1);
-	end = (uintptr_t)iov->iov_base + iov->iov_len;
-	while (start < end) {
-		size_t len = (size_t)(end - start);
-
-		if (len > sizeof(vec) * (size_t)page)
-			len = sizeof(vec) * (size_t)page;
-		if (mincore((void *)start, len, vec))
-			return -EFAULT;
-		start += len;
-	}
-	return 0;
-}
-
-/* A NULL base with no length is an empty (sparse) slot. */
+/* The kernel's io_buffer_validate(): a NULL base with no length is an
+ * empty (sparse) slot. */
 static int buf_validate(const struct iovec *iov)
 {
 	uintptr_t end;
@@ -81,16 +60,31 @@ static int buf_validate(const struct iovec *iov)
 		return iov->iov_len ? -EFAULT : 0;
 	if (!iov->iov_len || iov->iov_len > ENG_MAX_BUF_LEN)
 		return -EFAULT;
-	if (__builtin_add_overflow((uintptr_t)iov->iov_base, iov->iov_len, &end))
+	/* The kernel adds a page less one byte: the pages it accounts. */
+	if (__builtin_add_overflow((uintptr_t)iov->iov_base, iov->iov_len +
+				   (size_t)sysconf(_SC_PAGESIZE) - 1, &end))
 		return -EOVERFLOW;
-	return buf_check_mapped(iov);
+	return 0;
 }
 
-/* Reads entry @i of the application's iovec and tag arrays (either may be
+/* iovec_from_user(): a length that does not fit ssize_t is -EINVAL. */
+static int buf_read_iov(const struct iovec *uiov, unsigned i,
+			struct iovec *iov)
+{
+	if (ucopy(iov, &uiov[i], sizeof(*iov)))
+		return -EFAULT;
+	return (ssize_t)iov->iov_len < 0 ? -EINVAL : 0;
+}
+
+/*
+ * Reads entry @i of the application's iovec and tag arrays (either may be
  * NULL: sparse, untagged) and makes its node; *out is NULL for an empty
- * slot. */
-static int buf_node_make(const struct iovec *uiov, const uint64_t *utags,
-			 unsigned i, struct eng_rsrc **out)
+ * slot. The kernel reads the tag after validating the iovec when it
+ * registers, before when it updates (@tag_first): so do we.
+ */
+static int buf_node_make(struct upin_ctx *pin, const struct iovec *uiov,
+			 const uint64_t *utags, unsigned i, bool tag_first,
+			 struct eng_rsrc **out)
 {
 	struct iovec iov = { NULL, 0 };
 	uint64_t tag = 0;
@@ -98,11 +92,17 @@ static int buf_node_make(const struct iovec *uiov, const uint64_t *utags,
 	int ret;
 
 	*out = NULL;
-	if (uiov && ucopy(&iov, &uiov[i], sizeof(iov)))
-		return -EFAULT;
-	if (utags && ucopy(&tag, &utags[i], sizeof(tag)))
+	if (uiov && (ret = buf_read_iov(uiov, i, &iov)))
+		return ret;
+	if (tag_first && utags && ucopy(&tag, &utags[i], sizeof(tag)))
 		return -EFAULT;
 	ret = buf_validate(&iov);
+	if (ret)
+		return ret;
+	if (!tag_first && utags && ucopy(&tag, &utags[i], sizeof(tag)))
+		return -EFAULT;
+	/* As the kernel's pin: mapped, writable, pinnable (upin.h). */
+	ret = upin_check(pin, iov.iov_base, iov.iov_len);
 	if (ret)
 		return ret;
 	if (!iov.iov_base)
@@ -132,6 +132,7 @@ static void buf_table_drop(struct eng_ctx *ctx, struct eng_rsrc **tab,
 static int buffers_register(struct eng_ctx *ctx, const struct iovec *iov,
 			    unsigned nr, const uint64_t *tags, bool sparse)
 {
+	struct upin_ctx pin = { 0 };
 	struct eng_rsrc **tab;
 	unsigned i;
 	int ret;
@@ -146,8 +147,9 @@ static int buffers_register(struct eng_ctx *ctx, const struct iovec *iov,
 	if (!tab)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		ret = buf_node_make(iov, tags, i, &tab[i]);
+		ret = buf_node_make(&pin, iov, tags, i, false, &tab[i]);
 		if (ret) {
+			upin_done(&pin);
 			/* nothing was visible: no tag CQEs for these */
 			while (i--)
 				if (tab[i])
@@ -156,6 +158,7 @@ static int buffers_register(struct eng_ctx *ctx, const struct iovec *iov,
 			return ret;
 		}
 	}
+	upin_done(&pin);
 	pthread_mutex_lock(&ctx->rsrc_lock);
 	ctx->bufs = tab;
 	ctx->nr_bufs = nr;
@@ -218,6 +221,7 @@ int eng_rsrc_update_read(const void *arg, unsigned size,
 /* Returns the number of slots replaced, or the error of the first one. */
 int eng_buffers_update(struct eng_ctx *ctx, const void *arg, unsigned size)
 {
+	struct upin_ctx pin = { 0 };
 	struct io_uring_rsrc_update2 up;
 	struct eng_rsrc *node;
 	unsigned done;
@@ -234,9 +238,9 @@ int eng_buffers_update(struct eng_ctx *ctx, const void *arg, unsigned size)
 			ret = -EFAULT;
 			break;
 		}
-		ret = buf_node_make((const struct iovec *)(uintptr_t)up.data,
+		ret = buf_node_make(&pin, (const struct iovec *)(uintptr_t)up.data,
 				    (const uint64_t *)(uintptr_t)up.tags,
-				    done, &node);
+				    done, true, &node);
 		if (ret)
 			break;
 		pthread_mutex_lock(&ctx->rsrc_lock);
@@ -245,6 +249,7 @@ int eng_buffers_update(struct eng_ctx *ctx, const void *arg, unsigned size)
 		ctx->bufs[up.offset + done] = node;
 		pthread_mutex_unlock(&ctx->rsrc_lock);
 	}
+	upin_done(&pin);
 	return done ? (int)done : ret;
 }
 
@@ -309,7 +314,8 @@ int eng_rsrc_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
 {
 	switch (opcode) {
 	case IORING_REGISTER_BUFFERS:
-		return eng_buffers_register(ctx, arg, nr);
+		/* The kernel's first check, before "busy" and nr. */
+		return arg ? eng_buffers_register(ctx, arg, nr) : -EFAULT;
 	case IORING_UNREGISTER_BUFFERS:
 		return arg || nr ? -EINVAL : eng_buffers_unregister(ctx);
 	case IORING_REGISTER_BUFFERS2:
@@ -317,10 +323,9 @@ int eng_rsrc_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
 	case IORING_REGISTER_BUFFERS_UPDATE:
 		return eng_buffers_update(ctx, arg, nr);
 	case IORING_REGISTER_FILES:
-		/* only FILES2 makes a sparse table from a NULL array */
-		if (!arg)
-			return ctx->files ? -EBUSY : nr ? -EFAULT : -EINVAL;
-		return eng_files_register(ctx, arg, nr, NULL);
+		/* Only FILES2 makes a sparse table from a NULL array; as for
+		 * BUFFERS, the kernel checks this first. */
+		return arg ? eng_files_register(ctx, arg, nr, NULL) : -EFAULT;
 	case IORING_UNREGISTER_FILES:
 		return arg || nr ? -EINVAL : eng_files_unregister(ctx);
 	case IORING_REGISTER_FILES2:

@@ -16,13 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 #include "engine/ctx.h"
+#include "util/ucopy.h"
 
 #define ENG_KERNEL_SIGSET_SIZE 8	/* _NSIG / 8 */
 #define NSEC_PER_SEC 1000000000LL
 
 struct eng_wait_args {
-	const void *sigmask;
+	const void *sigmask;		/* the application's */
 	size_t sigmask_sz;
+	uint64_t mask;			/* our copy, once read */
+	bool has_mask;
 	int clock;			/* the ring's (IORING_REGISTER_CLOCK) */
 	bool has_deadline;
 	int64_t deadline;		/* on @clock, ns */
@@ -41,16 +44,18 @@ static int64_t now_ns(int clock)
 static int wait_set_timeout(struct eng_wait_args *wa, uint64_t uts,
 			    unsigned flags)
 {
-	const struct __kernel_timespec *ts = (const void *)(uintptr_t)uts;
+	struct __kernel_timespec ts;
 	__int128 v;
 	int64_t ns;
 
-	if (!ts)
+	if (!uts)
 		return 0;
+	if (ucopy(&ts, (const void *)(uintptr_t)uts, sizeof(ts)))
+		return -EFAULT;
 	/* As the kernel: the timespec is not validated; an unnormalised one
 	 * is just its sum, a negative one is already over. Clamped so that
 	 * adding "now" cannot overflow. */
-	v = (__int128)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+	v = (__int128)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 	ns = v > INT64_MAX / 2 ? INT64_MAX / 2 : v < -(INT64_MAX / 2) ?
 	     -(INT64_MAX / 2) : (int64_t)v;
 	wa->has_deadline = true;
@@ -59,11 +64,18 @@ static int wait_set_timeout(struct eng_wait_args *wa, uint64_t uts,
 	return 0;
 }
 
-/* Reads the enter argument as the kernel's io_get_ext_arg() does. */
+/*
+ * Reads the enter argument as the kernel's io_get_ext_arg() does: the
+ * EXT_ARG struct and its timespec now (-EINVAL for a wrong size, -EFAULT
+ * for a bad pointer); the sigmask is only read once the wait must sleep
+ * (wait_sigmask_read()). The engine has no registered wait region
+ * (IORING_REGISTER_MEM_REGION), so EXT_ARG_REG finds nothing: -EFAULT,
+ * as the kernel says without one.
+ */
 static int wait_parse(struct eng_ctx *ctx, unsigned flags, const void *arg,
 		      size_t argsz, struct eng_wait_args *wa)
 {
-	const struct io_uring_getevents_arg *ga = arg;
+	struct io_uring_getevents_arg ga;
 
 	*wa = (struct eng_wait_args){ 0 };
 	/* Relaxed: REGISTER_CLOCK racing with a wait may go either way. */
@@ -71,19 +83,31 @@ static int wait_parse(struct eng_ctx *ctx, unsigned flags, const void *arg,
 	if (!(flags & IORING_ENTER_EXT_ARG)) {
 		wa->sigmask = arg;
 		wa->sigmask_sz = argsz;
-	} else {
-		if (argsz != sizeof(*ga))
-			return -EINVAL;
-		if (!ga)
-			return -EFAULT;
-		wa->min_wait_usec = ga->min_wait_usec;
-		wa->sigmask = (const void *)(uintptr_t)ga->sigmask;
-		wa->sigmask_sz = ga->sigmask_sz;
-		if (wait_set_timeout(wa, ga->ts, flags))
-			return -EINVAL;
+		return 0;
 	}
-	if (wa->sigmask && wa->sigmask_sz != ENG_KERNEL_SIGSET_SIZE)
+	if (flags & IORING_ENTER_EXT_ARG_REG)
+		return argsz != sizeof(struct io_uring_reg_wait) ? -EINVAL :
+								   -EFAULT;
+	if (argsz != sizeof(ga))
 		return -EINVAL;
+	if (ucopy(&ga, arg, sizeof(ga)))
+		return -EFAULT;
+	wa->min_wait_usec = ga.min_wait_usec;
+	wa->sigmask = (const void *)(uintptr_t)ga.sigmask;
+	wa->sigmask_sz = ga.sigmask_sz;
+	return wait_set_timeout(wa, ga.ts, flags);
+}
+
+/* The kernel's set_user_sigmask(), when the wait is about to sleep. */
+static int wait_sigmask_read(struct eng_wait_args *wa)
+{
+	if (!wa->sigmask)
+		return 0;
+	if (wa->sigmask_sz != ENG_KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (ucopy(&wa->mask, wa->sigmask, sizeof(wa->mask)))
+		return -EFAULT;
+	wa->has_mask = true;
 	return 0;
 }
 
@@ -162,8 +186,9 @@ static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 	pthread_mutex_unlock(&ctx->cq_lock);
 
 	/* Raw ppoll: the sigmask is the kernel's 8-byte set, as given. */
-	ret = (int)syscall(SYS_ppoll, &pfd, 1, tsp, wa->sigmask,
-			   wa->sigmask ? ENG_KERNEL_SIGSET_SIZE : 0);
+	ret = (int)syscall(SYS_ppoll, &pfd, 1, tsp,
+			   wa->has_mask ? &wa->mask : NULL,
+			   wa->has_mask ? ENG_KERNEL_SIGSET_SIZE : 0);
 	if (ret < 0)
 		ret = errno == EINTR ? -EINTR : -errno;
 	else
@@ -233,6 +258,13 @@ int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 		return ret;
 	if (min_complete > ctx->cq_entries)
 		min_complete = ctx->cq_entries;
+	/* As the kernel: with enough CQEs there, the sigmask is not read. */
+	eng_flush_overflow(ctx);
+	if (eng_cq_ready(ctx) >= min_complete)
+		return 0;
+	ret = wait_sigmask_read(&wa);
+	if (ret)
+		return ret;
 	if (wa.min_wait_usec) {
 		ret = wait_min_phase(ctx, min_complete, &wa);
 		if (ret <= 0)

@@ -26,6 +26,8 @@
 #include "lib/export.h"
 #include "lib/route.h"
 #include "util/fdmap.h"
+#include "util/ucopy.h"
+#include "util/ustr.h"
 
 static __thread int mode_override = -1;
 
@@ -50,6 +52,24 @@ static int no_registered_ring(int index)
 {
 	return (unsigned)index >= 16 ? -EINVAL : -EBADF;
 }
+
+static bool fd_is_kernel_ring(int fd);
+
+/*
+ * A descriptor that is no engine ring goes to the kernel, unless this
+ * process never made a kernel ring and @fd is none: then the kernel's
+ * answer for "no ring" is given here (a filter that denies io_uring may
+ * kill the process for the call), -EBADF or -EOPNOTSUPP.
+ */
+static int not_a_ring(int fd)
+{
+	if (atomic_load_explicit(&kernel_rings_made, memory_order_relaxed) ||
+	    fd_is_kernel_ring(fd))
+		return 0;
+	return fd < 0 || fcntl(fd, F_GETFD) < 0 ? -EBADF : -EOPNOTSUPP;
+}
+
+#define ROUTE_ENTER_FLAGS 0xffu	/* IORING_ENTER_GETEVENTS .. NO_IOWAIT */
 
 /* A trapping filter does not go away: after one SIGSYS, never probe again. */
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -126,7 +146,10 @@ static int setup_user(unsigned entries, struct io_uring_params *p)
 
 static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 {
-	struct io_uring_params saved = *p;
+	struct io_uring_params saved;
+	/* A bad pointer is the kernel's to refuse (-EFAULT), not a crash
+	 * here; the engine reads the params the same way if it must. */
+	bool have = !ucopy(&saved, p, sizeof(saved));
 	char why[160];
 	int trapped = 0, ret = kernel_setup(entries, p, &trapped);
 	const char *reason = reason_kernel_auto;
@@ -134,8 +157,9 @@ static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 	if (ret >= 0) {
 		atomic_store_explicit(&kernel_rings_made, true,
 				      memory_order_relaxed);
-		/* REGISTERED_FD_ONLY gives a registered index, not an fd. */
-		if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		/* REGISTERED_FD_ONLY gives a registered index, not an fd.
+		 * (The kernel read the params: our copy holds them.) */
+		if (have && (saved.flags & IORING_SETUP_REGISTERED_FD_ONLY)) {
 			kernel_ringfds = true;
 			return ret;
 		}
@@ -151,7 +175,8 @@ static int setup_kernel(unsigned entries, struct io_uring_params *p, int mode)
 	if (mode == AIORING_MODE_KERNEL ||
 	    !(ret == -EPERM || ret == -ENOSYS || trapped))
 		return ret;
-	*p = saved;
+	if (have)
+		uput(p, &saved, sizeof(saved));
 	fallback_reason(why, sizeof(why), ret, trapped);
 	return eng_setup(entries, p, why);
 }
@@ -182,6 +207,7 @@ int route_enter(int fd, unsigned to_submit, unsigned min_complete,
 {
 	struct eng_ctx *ctx = NULL;
 	bool gone;
+	int ret;
 
 	/* A registered ring index is not a descriptor: the engine's own
 	 * table of this thread is asked first (src/engine/ringfd.c). */
@@ -191,27 +217,50 @@ int route_enter(int fd, unsigned to_submit, unsigned min_complete,
 			return -EBADF;
 		if (ctx)
 			flags &= ~IORING_ENTER_REGISTERED_RING;
-		else if (!kernel_ringfds)
-			return no_registered_ring(fd);
+		else if (!kernel_ringfds)	/* the kernel checks flags first */
+			return flags & ~ROUTE_ENTER_FLAGS ? -EINVAL :
+			       no_registered_ring(fd);
 	} else {
 		ctx = route_engine(fd);
+		if (!ctx && (ret = not_a_ring(fd)))
+			return flags & ~ROUTE_ENTER_FLAGS ? -EINVAL : ret;
 	}
 	if (ctx)
 		return eng_enter(ctx, to_submit, min_complete, flags, arg, argsz);
 	return ksys_io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz);
 }
 
+/*
+ * A blind MSG_RING (fd -1) whose target is an engine ring is the engine's,
+ * and so is any when there are no kernel rings to send to (the engine
+ * then gives the kernel's errors without a system call). The SQE is read
+ * as the kernel reads it: a bad pointer is -EFAULT, never a crash.
+ * Returns 1 for "the kernel's".
+ */
+static int route_msg_ring(const void *arg, unsigned nr_args)
+{
+	bool kernel = atomic_load_explicit(&kernel_rings_made,
+					   memory_order_relaxed);
+	struct io_uring_sqe sqe;
+
+	if (!arg || nr_args != 1)
+		return kernel ? 1 : -EINVAL;
+	if (ucopy(&sqe, arg, sizeof(sqe)))
+		return kernel ? 1 : -EFAULT;
+	if (kernel && !route_engine(sqe.fd))
+		return 1;
+	return eng_msg_ring_sync(&sqe);
+}
+
 int route_register(int fd, unsigned opcode, const void *arg, unsigned nr_args)
 {
+	unsigned op = opcode & ~IORING_REGISTER_USE_REGISTERED_RING;
 	struct eng_ctx *ctx = NULL;
+	int ret;
 
-	/* A blind MSG_RING whose target is an engine ring is the engine's,
-	 * and so is any when there are no kernel rings to send to (the
-	 * engine then gives the kernel's errors without a system call). */
 	if (fd == -1 && opcode == IORING_REGISTER_SEND_MSG_RING &&
-	    (!atomic_load_explicit(&kernel_rings_made, memory_order_relaxed) ||
-	     (arg && route_engine(((const struct io_uring_sqe *)arg)->fd))))
-		return eng_msg_ring_sync(arg);
+	    (ret = route_msg_ring(arg, nr_args)) != 1)
+		return ret;
 	if (opcode & IORING_REGISTER_USE_REGISTERED_RING) {
 		bool gone;
 
@@ -219,11 +268,15 @@ int route_register(int fd, unsigned opcode, const void *arg, unsigned nr_args)
 		if (gone)
 			return -EBADF;
 		if (ctx)
-			opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
-		else if (!kernel_ringfds)
-			return no_registered_ring(fd);
+			opcode = op;
+		else if (!kernel_ringfds)	/* the kernel checks op first */
+			return op >= IORING_REGISTER_LAST ? -EINVAL :
+			       no_registered_ring(fd);
 	} else {
 		ctx = route_engine(fd);
+		if (!ctx && (ret = not_a_ring(fd)))	/* fd -1: blind ops */
+			return op >= IORING_REGISTER_LAST || fd == -1 ?
+			       -EINVAL : ret;
 	}
 	if (ctx)
 		return eng_register(ctx, opcode, arg, nr_args);

@@ -85,8 +85,12 @@ int uput(void *dst, const void *src, size_t len)
 		return 0;
 	if (!dst)
 		return -EFAULT;
+	if (ucopy_on_stack(dst, len)) {
+		memcpy(dst, src, len);
+		return 0;
+	}
 	if (!atomic_load_explicit(&uput_denied, memory_order_relaxed)) {
-		n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_writev(ucopy_self(), &local, 1, &remote, 1, 0);
 		if (n == (ssize_t)len)
 			return 0;
 		if (n >= 0 || errno == EFAULT)
