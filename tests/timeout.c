@@ -433,6 +433,29 @@ static void case_link_update(void)
 	close(p[1]);
 }
 
+/* A TIMEOUT that fires ends a wait for more CQEs than there are, as the
+ * kernel's io_should_wake(): the wait returns 0 with the one CQE. */
+static void case_wakes_waiter(void)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 10000000 };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	uint64_t start;
+
+	t_ring(&ring, 4, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 1;
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	start = t_now_ns();
+	CHECK_EQ(io_uring_enter(ring.ring_fd, 0, 2, IORING_ENTER_GETEVENTS,
+				NULL), 0);
+	CHECK(t_now_ns() - start < 2000000000ull);
+	CHECK_EQ(io_uring_cq_ready(&ring), 1);
+	T_EXPECT(&ring, 1, -ETIME, 0);
+	io_uring_queue_exit(&ring);
+}
+
 static void case_probe(void)
 {
 	struct io_uring ring;
@@ -465,6 +488,7 @@ int main(int argc, char **argv)
 		{ "link_poll", case_link_poll_and_async, 0 },
 		{ "link_errors", case_link_errors, 0 },
 		{ "link_update", case_link_update, 0 },
+		{ "wakes_waiter", case_wakes_waiter, 0 },
 		{ "probe", case_probe, 0 },
 		{ NULL, NULL, 0 },
 	};

@@ -136,8 +136,13 @@ static void cq_wake_waiters(struct eng_ctx *ctx)
 	struct eng_waiter **pw = &ctx->waiters, *w;
 	unsigned ready = eng_cq_ready(ctx);
 
+	uint32_t timeouts = atomic_load_explicit(&ctx->cq_timeouts,
+						  memory_order_relaxed);
+
+	/* As the kernel's io_should_wake(): a TIMEOUT that fired since the
+	 * wait began ends it too, whatever its count. */
 	while ((w = *pw)) {
-		if (ready >= w->want || ctx->ovf_head) {
+		if (ready >= w->want || ctx->ovf_head || timeouts != w->timeouts) {
 			int efd = w->efd;	/* @w may be gone after */
 
 			*pw = w->next;

@@ -59,6 +59,7 @@ struct eng_waiter {
 	struct eng_waiter *next;
 	int efd;
 	unsigned want;			/* wake when this many CQEs are ready */
+	uint32_t timeouts;		/* or when cq_timeouts moves off this */
 	/* Set by the waker that unlinked it, before its eventfd write: the
 	 * sleeper that sees it need not take cq_lock to unlink itself. */
 	_Atomic bool woken;

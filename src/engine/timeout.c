@@ -206,11 +206,13 @@ static bool timeout_cb(struct eng_rx_timer *rx, unsigned flags)
 		/* Under the reactor lock: post and nothing else. Relaxed
 		 * counter: see eng_timeout_seq(). A CQ that nobody reaps ends
 		 * the multishot, as in the kernel: the final CQE follows. */
-		if (!eng_post_aux(ctx, req->user_data, -ETIME,
-				  IORING_CQE_F_MORE, true))
-			return false;
 		atomic_fetch_add_explicit(&ctx->cq_timeouts, 1, memory_order_relaxed);
-		return true;
+		if (eng_post_aux(ctx, req->user_data, -ETIME,
+				 IORING_CQE_F_MORE, true))
+			return true;
+		/* The final call counts this expiry. */
+		atomic_fetch_sub_explicit(&ctx->cq_timeouts, 1, memory_order_relaxed);
+		return false;
 	}
 	pthread_mutex_lock(&ctx->armed_lock);
 	eng_armed_del(ctx, &req->timeout.armed);

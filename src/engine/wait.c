@@ -30,7 +30,18 @@ struct eng_wait_args {
 	bool has_deadline;
 	int64_t deadline;		/* on @clock, ns */
 	uint32_t min_wait_usec;		/* FEAT_MIN_TIMEOUT */
+	uint32_t nr_timeouts;		/* cq_timeouts when the wait began */
 };
+
+/* As the kernel: a TIMEOUT that fired since the wait began ends it. The
+ * counter is bumped before the timeout's CQE is posted (timeout.c), and
+ * read here under cq_lock or after a wakeup that followed that post. */
+static bool wait_timeout_fired(struct eng_ctx *ctx,
+			       const struct eng_wait_args *wa)
+{
+	return atomic_load_explicit(&ctx->cq_timeouts, memory_order_relaxed) !=
+	       wa->nr_timeouts;
+}
 
 static int64_t now_ns(int clock)
 {
@@ -158,7 +169,7 @@ static void waiter_unlink(struct eng_ctx *ctx, struct eng_waiter *me)
 static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 		      const struct eng_wait_args *wa, const int64_t *deadline)
 {
-	struct eng_waiter me = { .want = want };
+	struct eng_waiter me = { .want = want, .timeouts = wa->nr_timeouts };
 	struct pollfd pfd = { .events = POLLIN };
 	struct timespec ts, *tsp = NULL;
 	eventfd_t val;
@@ -177,7 +188,8 @@ static int wait_sleep(struct eng_ctx *ctx, unsigned want,
 		tsp = &ts;
 	}
 	pthread_mutex_lock(&ctx->cq_lock);
-	if (eng_cq_ready(ctx) >= want || ctx->ovf_head) {
+	if (eng_cq_ready(ctx) >= want || ctx->ovf_head ||
+	    wait_timeout_fired(ctx, wa)) {
 		pthread_mutex_unlock(&ctx->cq_lock);
 		return 0;
 	}
@@ -231,7 +243,8 @@ static int wait_min_phase(struct eng_ctx *ctx, unsigned min_complete,
 
 	for (;;) {
 		eng_flush_overflow(ctx);
-		if (eng_cq_ready(ctx) >= min_complete)
+		if (eng_cq_ready(ctx) >= min_complete ||
+		    wait_timeout_fired(ctx, wa))
 			return 0;
 		ret = wait_sleep(ctx, min_complete, wa, &min_deadline);
 		if (ret == -ETIME)
@@ -256,6 +269,8 @@ int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 
 	if (ret)
 		return ret;
+	wa.nr_timeouts = atomic_load_explicit(&ctx->cq_timeouts,
+					      memory_order_relaxed);
 	if (min_complete > ctx->cq_entries)
 		min_complete = ctx->cq_entries;
 	/* As the kernel: with enough CQEs there, the sigmask is not read. */
@@ -273,7 +288,8 @@ int eng_wait(struct eng_ctx *ctx, unsigned min_complete, unsigned flags,
 	}
 	for (;;) {
 		eng_flush_overflow(ctx);
-		if (eng_cq_ready(ctx) >= min_complete)
+		if (eng_cq_ready(ctx) >= min_complete ||
+		    wait_timeout_fired(ctx, &wa))
 			return 0;
 		ret = wait_sleep(ctx, min_complete, &wa, wait_deadline(&wa));
 		if (ret)
