@@ -53,7 +53,7 @@ BENCH_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv) \
 		$(shell pkg-config --libs libaio 2>/dev/null || echo -laio) -lm
 LIBEXECDIR ?= $(PREFIX)/libexec
 
-.PHONY: all lib deps test demo demo-copy bench-docs install clean check-deps \
+.PHONY: all lib deps test test-liburing demo demo-copy bench-docs install clean check-deps \
 	stress-teardown
 all: lib $(O)/aioring $(TEST_BIN) $(EX_BIN) $(O)/tests/dropin_debian \
 	$(O)/bench/liburing_nop
@@ -136,6 +136,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/aioring probe
 	$(O)/aioring bench --quick
+
+# liburing's own test suite (Debian's source package), on the kernel and
+# on the engine in the three jail modes: scripts/liburing-suite.sh.
+test-liburing: lib $(O)/aioring
+	@O=$(O) scripts/liburing-suite.sh
 
 # Regenerates docs/BENCHMARKS.md (and its chart) from a full `aioring bench`
 # run on this machine; the notes at the end of the file are kept.
