@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,12 +151,34 @@ static void reap_one(struct race *r, struct io_uring_cqe *cqe)
 	r->outstanding--;
 }
 
+/* A CQE within @ms, or the case fails naming what is still missing. */
+static struct io_uring_cqe *race_wait(struct race *r, int ms)
+{
+	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
+					.tv_nsec = (ms % 1000) * 1000000ll };
+	struct io_uring_cqe *cqe;
+	unsigned id, shown = 0;
+
+	if (!io_uring_wait_cqe_timeout(&r->ring, &cqe, &ts))
+		return cqe;
+	for (id = 0; id < r->next_id && shown < 16; id++) {
+		if (r->finals[id] && r->cfinals[id])
+			continue;
+		fprintf(stderr, "missing: request %u kind %u final %d cancel %d "
+			"(cancel said %d)\n", id, r->kind[id], r->finals[id],
+			r->cfinals[id], r->cres[id]);
+		shown++;
+	}
+	t_fail(__FILE__, __LINE__, "%u CQEs missing after %d ms",
+	       r->outstanding, ms);
+}
+
 static void reap(struct race *r, unsigned min, int ms)
 {
 	struct io_uring_cqe *cqe;
 
 	while (r->outstanding > min) {
-		cqe = t_wait(&r->ring, ms);
+		cqe = race_wait(r, ms);
 		reap_one(r, cqe);
 		io_uring_cqe_seen(&r->ring, cqe);
 	}

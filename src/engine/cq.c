@@ -140,9 +140,11 @@ static void cq_wake_waiters(struct eng_ctx *ctx)
 						  memory_order_relaxed);
 
 	/* As the kernel's io_should_wake(): a TIMEOUT that fired since the
-	 * wait began ends it too, whatever its count. */
+	 * wait began ends it too, whatever its count (a CQE was just posted:
+	 * there is one to reap). */
 	while ((w = *pw)) {
-		if (ready >= w->want || ctx->ovf_head || timeouts != w->timeouts) {
+		if (ready >= w->want || ctx->ovf_head ||
+		    (timeouts != w->timeouts && ready)) {
 			int efd = w->efd;	/* @w may be gone after */
 
 			*pw = w->next;

@@ -33,14 +33,15 @@ struct eng_wait_args {
 	uint32_t nr_timeouts;		/* cq_timeouts when the wait began */
 };
 
-/* As the kernel: a TIMEOUT that fired since the wait began ends it. The
- * counter is bumped before the timeout's CQE is posted (timeout.c), and
- * read here under cq_lock or after a wakeup that followed that post. */
+/* As the kernel: a TIMEOUT that fired since the wait began ends it, once
+ * a CQE is there to reap. The counter is bumped just before the timeout's
+ * CQE is posted (timeout.c): seen without a CQE, the wait goes on until
+ * that CQE wakes it. */
 static bool wait_timeout_fired(struct eng_ctx *ctx,
 			       const struct eng_wait_args *wa)
 {
 	return atomic_load_explicit(&ctx->cq_timeouts, memory_order_relaxed) !=
-	       wa->nr_timeouts;
+	       wa->nr_timeouts && eng_cq_ready(ctx);
 }
 
 static int64_t now_ns(int clock)
