@@ -86,8 +86,10 @@ static void gen_batch(struct t_rng *r, struct batch *b)
 static void prep(struct io_uring_sqe *sqe, const struct sqe_spec *s,
 		 unsigned i)
 {
-	struct __kernel_timespec *forever = &(struct __kernel_timespec){
-		.tv_sec = 3600 };
+	/* The kernel copies the timespec at prep, which happens at submit:
+	 * it must outlive this function. */
+	static struct __kernel_timespec forever_ts = { .tv_sec = 3600 };
+	struct __kernel_timespec *forever = &forever_ts;
 
 	switch (s->kind) {
 	case K_NOP:
@@ -107,8 +109,6 @@ static void prep(struct io_uring_sqe *sqe, const struct sqe_spec *s,
 		sqe->opcode = 0xee;
 		break;
 	case K_TIMEOUT:
-		/* the kernel copies the timespec at prep: a stack value is
-		 * fine until submit returns */
 		io_uring_prep_timeout(sqe, forever, s->count, 0);
 		break;
 	default:

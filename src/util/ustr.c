@@ -38,6 +38,14 @@ ssize_t ustrncpy(char *dst, const void *src, size_t max)
 	uintptr_t at = (uintptr_t)src;
 	size_t done = 0, page = page_size();
 
+	/* On the caller's live stack, all of [src, src + max) is mapped: read
+	 * no further than the NUL, which is where the string's object ends
+	 * (what lies beyond belongs to other frames). */
+	if (max && ucopy_on_stack(src, max)) {
+		done = strnlen(src, max);
+		memcpy(dst, src, done < max ? done + 1 : done);
+		return (ssize_t)done;
+	}
 	while (done < max) {
 		size_t chunk = page - (at & (page - 1));
 		char *nul;
