@@ -51,6 +51,7 @@ struct eng_apoll {
 	bool has_thread;
 	pthread_t thread;
 	struct eng_ctx *ctx;
+	const struct eng_cred *cred;	/* the thread's: its maker's */
 };
 
 /* Stands in for the poll state of a ring torn down before it had any. */
@@ -167,12 +168,12 @@ static void *apoll_thread(void *arg)
 	return NULL;
 }
 
-/* Under apoll_create_lock. Workers block all signals: so does ours. */
+/* Under apoll_create_lock. The thread has its maker's credentials: only
+ * requests with those are parked (req.c). */
 static struct eng_apoll *apoll_create(struct eng_ctx *ctx)
 {
 	struct eng_apoll *ap = calloc(1, sizeof(*ap));
 	struct epoll_event ev = { .events = EPOLLIN };
-	sigset_t all, old;
 
 	if (!ap)
 		return NULL;
@@ -184,12 +185,15 @@ static struct eng_apoll *apoll_create(struct eng_ctx *ctx)
 	if (ap->epfd < 0 || ap->wake_efd < 0 ||
 	    epoll_ctl(ap->epfd, EPOLL_CTL_ADD, ap->wake_efd, &ev))
 		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ap->has_thread = !pthread_create(&ap->thread, NULL, apoll_thread, ap);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ap->cred = eng_thread_cred();
+	ap->cred = ap->cred ? eng_cred_get(ap->cred) : eng_cred_current();
+	if (!ap->cred)
+		goto fail;
+	ap->has_thread = !eng_thread_create(&ap->thread, NULL, apoll_thread,
+					    ap, ap->cred);
 	if (ap->has_thread)
 		return ap;
+	eng_cred_put(ap->cred);
 fail:
 	if (ap->epfd >= 0)
 		close(ap->epfd);
@@ -353,6 +357,15 @@ void eng_apoll_free(struct eng_ctx *ctx)
 	apoll_reap_zombies(ap);
 	close(ap->epfd);
 	close(ap->wake_efd);
+	eng_cred_put(ap->cred);
 	pthread_mutex_destroy(&ap->lock);
 	free(ap);
+}
+
+const struct eng_cred *eng_apoll_cred(struct eng_ctx *ctx)
+{
+	/* Acquire: pairs with the release that publishes ctx->apoll. */
+	struct eng_apoll *ap = __atomic_load_n(&ctx->apoll, __ATOMIC_ACQUIRE);
+
+	return ap && ap != &apoll_dead ? ap->cred : NULL;
 }

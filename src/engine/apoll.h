@@ -27,6 +27,9 @@ int eng_apoll_arm(struct eng_req *req);
 int eng_apoll_cancel(struct eng_ctx *ctx,
 		     bool (*match)(struct eng_req *req, void *arg), void *arg,
 		     bool all);
+/* The credentials the poll thread has (it re-issues parked requests),
+ * or NULL if it does not exist yet. */
+const struct eng_cred *eng_apoll_cred(struct eng_ctx *ctx);
 /* Teardown, before the worker pool goes: parked requests complete with
  * -ECANCELED and nothing can be parked any more. */
 void eng_apoll_stop(struct eng_ctx *ctx);

@@ -53,6 +53,8 @@ struct eng_reactor;
 struct eng_armed;
 struct eng_sqpoll;
 struct eng_restrictions;
+struct eng_cred;
+struct eng_personality;
 
 /* A thread asleep in eng_wait(), woken through its own eventfd. */
 struct eng_waiter {
@@ -107,6 +109,7 @@ struct eng_ctx {
 	 * -1 outside a submission */
 	int64_t submit_seq;
 	unsigned nr_late_timeouts;	/* ...and those that start after it */
+	const struct eng_cred *sub_cred;	/* its credentials, once read */
 	bool drain_disabled;		/* CQE_SKIP_SUCCESS was used */
 	bool submit_stop;		/* an SQE failed as at prep */
 	struct eng_cqe_slot *batch[ENG_CQE_BATCH];
@@ -163,8 +166,8 @@ struct eng_ctx {
 	atomic_bool disabled;		/* R_DISABLED, until ENABLE_RINGS */
 	bool restricted;		/* restrictions enforced: submit_lock */
 	struct eng_restrictions *restrictions;	/* submit_lock */
-	uint8_t *personalities;		/* bitmap of ids: submit_lock */
-	unsigned next_personality;
+	struct eng_personality *pers;	/* sorted by id: submit_lock */
+	unsigned nr_pers, cap_pers, next_personality;
 	int clockid;			/* wait timeouts (REGISTER_CLOCK) */
 	atomic_uint users;		/* eng_ctx_get() holds: MSG_RING */
 

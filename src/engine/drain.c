@@ -99,10 +99,13 @@ bool __eng_drain_defer(struct eng_ctx *ctx, struct eng_req *req, uint32_t seq)
 {
 	struct eng_defer *de = fault_malloc(sizeof(*de)), *last;
 	bool drain = req->sqe_flags & IOSQE_IO_DRAIN;
+	/* It may start on another thread: with our credentials. */
+	int ret = de ? eng_req_bind_cred(req) : -ENOMEM;
 
-	if (!de) {
+	if (ret) {
 		/* As the kernel's io_drain_req(): -ENOMEM for the request. */
-		eng_req_set_res(req, -ENOMEM, 0);
+		free(de);
+		eng_req_set_res(req, ret, 0);
 		req->flags |= ENG_REQ_F_FAIL;
 		return false;
 	}

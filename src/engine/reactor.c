@@ -22,6 +22,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include "engine/ctx.h"
+#include "engine/cred.h"
 #include "engine/cancel.h"
 #include "engine/reactor.h"
 
@@ -338,7 +339,6 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx, int *err)
 	struct eng_reactor *r = calloc(1, sizeof(*r));
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = RX_TAG_WAKE };
 	pthread_attr_t attr;
-	sigset_t all, old;
 	int ret;
 
 	*err = -ENOMEM;
@@ -362,10 +362,7 @@ static struct eng_reactor *rx_create(struct eng_ctx *ctx, int *err)
 	/* The thread takes no signals: those are the application's. */
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, RX_STACK_SIZE);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&r->thread, &attr, rx_thread, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = eng_thread_create(&r->thread, &attr, rx_thread, r, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret) {
 		*err = -ret;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -99,6 +100,7 @@ static void req_post(struct eng_req *req, bool in_worker)
 		req->def->cleanup(req);
 	if (req->own_fd)
 		close(req->fd);
+	eng_cred_put(req->cred);
 	if ((req->flags & ENG_REQ_F_PREP_FAULT) && !in_worker)
 		ctx->submit_stop = true;	/* seen by submit_sqe() */
 	/* SEND_ZC (net_zc.c): the result says a notification follows. */
@@ -213,6 +215,51 @@ int eng_req_own_file(struct eng_req *req)
 	return 0;
 }
 
+const struct eng_cred *eng_sub_cred(struct eng_ctx *ctx)
+{
+	const struct eng_cred *self = eng_thread_cred();
+
+	/* An engine thread (SQPOLL) knows its own; the application's
+	 * thread may have changed them since its last submission. */
+	if (!ctx->sub_cred)
+		ctx->sub_cred = self ? eng_cred_get(self) : eng_cred_current();
+	return ctx->sub_cred;
+}
+
+void eng_sub_cred_drop(struct eng_ctx *ctx)
+{
+	eng_cred_put(ctx->sub_cred);
+	ctx->sub_cred = NULL;
+}
+
+int eng_req_bind_cred(struct eng_req *req)
+{
+	const struct eng_cred *sub = NULL;
+
+	for (; req; req = req->link) {
+		if (req->cred)
+			continue;
+		if (!sub && !(sub = eng_sub_cred(req->ctx)))
+			return errno ? -errno : -ENOMEM;
+		req->cred = eng_cred_get(sub);
+	}
+	return 0;
+}
+
+/*
+ * May this thread issue @req? The submitter, with the submitter's
+ * credentials (those of a personality only if they are its own); any
+ * other thread only with the request's exactly. Costs nothing for a
+ * request without a personality on its submitter, one compare on the
+ * engine's threads.
+ */
+static bool req_cred_here(struct eng_req *req, bool in_worker)
+{
+	if (!in_worker)
+		return !req->cred || req->cred == eng_sub_cred(req->ctx);
+	return req->cred == eng_cred_self();
+}
+
 /*
  * No descriptor is left for the request's own file reference (RLIMIT_NOFILE):
  * bound work (a regular file, confirmed) runs here, blocking, on the
@@ -224,7 +271,8 @@ static struct eng_req *req_run_nofile(struct eng_req *req, bool in_worker,
 {
 	int ret = err;
 
-	if (eng_req_fdinfo_recheck(req) & ENG_FDI_REG) {
+	if (req_cred_here(req, in_worker) &&
+	    (eng_req_fdinfo_recheck(req) & ENG_FDI_REG)) {
 		ret = req->def->issue(req, 0);
 		if (ret == ENG_ISSUE_ASYNC)
 			return NULL;
@@ -242,8 +290,10 @@ static struct eng_req *req_run_nofile(struct eng_req *req, bool in_worker,
 static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
 {
 	struct eng_ctx *ctx = req->ctx;
-	int ret = eng_req_own_file(req);
+	int ret = in_worker ? 0 : eng_req_bind_cred(req);
 
+	if (!ret)
+		ret = eng_req_own_file(req);
 	if (ret == -EMFILE || ret == -ENFILE)
 		return req_run_nofile(req, in_worker, ret);
 	if (!ret && req->def->prep_async)
@@ -257,10 +307,27 @@ static struct eng_req *req_punt(struct eng_req *req, bool in_worker)
 	atomic_fetch_add_explicit(&ctx->inflight, 1, memory_order_relaxed);
 	eng_wq_enqueue(ctx->wq, req);
 	if (in_worker)
-		eng_wq_kick(ctx->wq);
+		eng_wq_kick(ctx->wq, eng_cred_self());
 	else
 		ctx->nr_punted++;	/* one kick per submit batch */
 	return NULL;
+}
+
+/*
+ * A pollable request parks on the poll thread, which re-issues it there:
+ * only if that thread has the request's credentials (it inherited its
+ * maker's); otherwise a worker of the request's own waits for it.
+ */
+static bool req_may_park(struct eng_req *req, bool in_worker)
+{
+	const struct eng_cred *poller;
+
+	if (!eng_apoll_pollable(req))
+		return false;
+	if (!in_worker && eng_req_bind_cred(req))
+		return false;
+	poller = eng_apoll_cred(req->ctx);
+	return !poller || poller == req->cred;
 }
 
 /*
@@ -303,9 +370,19 @@ static void req_run(struct eng_req *req, bool in_worker, unsigned first_flags)
 		 * must not overtake the CQE still in our batch. */
 		if (req != first && !in_worker)
 			eng_post_batch(req->ctx);
-		/* IOSQE_ASYNC: straight to a worker, no inline try. */
-		if (req->sqe_flags & IOSQE_ASYNC) {
+		/* IOSQE_ASYNC: straight to a worker, no inline try; so does
+		 * one that must run with other credentials than this
+		 * thread's. */
+		if ((req->sqe_flags & IOSQE_ASYNC) ||
+		    !req_cred_here(req, in_worker)) {
 			req = req_punt(req, in_worker);
+			continue;
+		}
+		/* Its links may go on on another thread (the reactor's, for
+		 * a POLL_ADD or TIMEOUT): they take our credentials now. */
+		if (!in_worker && req->link && (ret = eng_req_bind_cred(req))) {
+			eng_req_set_res(req, ret, 0);
+			req = eng_req_done(req, in_worker);
 			continue;
 		}
 		/* Fault injection: "would block", which must change nothing
@@ -315,7 +392,7 @@ static void req_run(struct eng_req *req, bool in_worker, unsigned first_flags)
 			      (req == first ? first_flags : 0);
 		ret = fault_hit(FAULT_NOWAIT) ? -EAGAIN :
 		      req->def->issue(req, issue_flags);
-		if (ret == -EAGAIN && eng_apoll_pollable(req)) {
+		if (ret == -EAGAIN && req_may_park(req, in_worker)) {
 			if (req->ltimeout)
 				eng_ltimeout_arm(req);
 			/* parked: no worker waits; if it cannot be, one does */
@@ -339,6 +416,23 @@ void eng_req_submit(struct eng_req *req)
 	req_run(req, false, ENG_ISSUE_SQE);
 }
 
+/* A pollable request that the poll thread may not run (it has other
+ * credentials): its worker waits for the file itself, as cancellable as
+ * any wait in a worker. */
+static int req_wait_ready(struct eng_req *req)
+{
+	short events = (short)((req->def->pollin ? POLLIN : 0) |
+			       (req->def->pollout ? POLLOUT : 0));
+	int ret;
+
+	do {
+		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, events);
+		if (!ret)
+			ret = req->def->issue(req, 0);
+	} while (ret == -EAGAIN);
+	return ret;
+}
+
 /* A worker's turn: issue blocking, complete, go on down the chain. */
 void eng_req_run_blocking(struct eng_req *req, bool cancelled)
 {
@@ -351,13 +445,15 @@ void eng_req_run_blocking(struct eng_req *req, bool cancelled)
 		return;
 	}
 	/* As io-wq: a pollable op (IOSQE_ASYNC) is parked, not waited on. */
-	if (ret == -EAGAIN && eng_apoll_pollable(req)) {
+	if (ret == -EAGAIN && req_may_park(req, true)) {
 		ret = eng_apoll_arm(req);
 		if (!ret) {
 			atomic_fetch_sub_explicit(&ctx->inflight, 1,
 						  memory_order_release);
 			return;
 		}
+	} else if (ret == -EAGAIN && eng_apoll_pollable(req)) {
+		ret = req_wait_ready(req);
 	}
 	if (ret != ENG_ISSUE_DONE)
 		eng_req_set_res(req, ret, 0);

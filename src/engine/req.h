@@ -9,6 +9,7 @@
 #define AIORING_ENGINE_REQ_H
 
 #include "engine/ctx.h"
+#include "engine/cred.h"
 #include "engine/kbuf.h"
 #include "engine/net.h"
 #include "engine/cancel.h"
@@ -73,6 +74,10 @@ struct eng_req {
 	struct eng_rsrc *buf_node;	/* a registered buffer in use */
 	uint16_t buf_group;		/* IOSQE_BUFFER_SELECT */
 	struct eng_req *ltimeout;	/* the LINK_TIMEOUT guarding it */
+	/* What it runs with (cred.h): a personality's from submission, the
+	 * submitter's once it leaves the submitter (a reference); NULL: the
+	 * submitter's, not looked up (it has not left). */
+	const struct eng_cred *cred;
 	uint8_t opcode, sqe_flags;
 	uint8_t fdi;			/* ENG_FDI_* of its file, 0: not asked */
 	int32_t res;
@@ -159,6 +164,14 @@ void eng_req_free_all(struct eng_ctx *ctx);
 void eng_req_run(struct eng_req *req, bool in_worker);
 /* On the submitter: runs a request (or chain) as it takes its SQE. */
 void eng_req_submit(struct eng_req *req);
+/* On the submitter: @req and the rest of its chain take the credentials
+ * they will run with wherever they go next. 0 or -errno. */
+int eng_req_bind_cred(struct eng_req *req);
+/* Under submit_lock: the credentials of the submission in progress, read
+ * once per submission (NULL: could not be read). */
+const struct eng_cred *eng_sub_cred(struct eng_ctx *ctx);
+/* At the end of a submission. */
+void eng_sub_cred_drop(struct eng_ctx *ctx);
 void eng_req_run_blocking(struct eng_req *req, bool cancelled);
 struct eng_req *eng_req_done(struct eng_req *req, bool in_worker);
 /* From any thread but the submitter: completes @req (res set) and runs
@@ -229,7 +242,12 @@ int eng_wq_cancel(struct eng_wq *wq, bool (*match)(struct eng_req *, void *),
 		  void *arg, bool all, bool *running);
 /* A worker is done issuing @req: it can no longer be interrupted. */
 void eng_wq_release(struct eng_wq *wq, struct eng_req *req);
-void eng_wq_kick(struct eng_wq *wq);
+/* Wakes or makes workers for what was queued; @self: the calling
+ * thread's credentials (only a thread with a group's can make its). */
+void eng_wq_kick(struct eng_wq *wq, const struct eng_cred *self);
+/* Makes sure @cred's group has a worker, made by this thread, which must
+ * have those credentials: the group's work can then always be run. */
+int eng_wq_anchor(struct eng_wq *wq, const struct eng_cred *cred);
 void eng_wq_destroy(struct eng_wq *wq);
 int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2]);
 /* IOWQ_AFF: @len bytes of a cpu_set_t; @mask NULL: unregister */

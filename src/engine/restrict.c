@@ -2,14 +2,8 @@
 /*
  * Who may drive a ring, and how: the setup flags that constrain it
  * (SINGLE_ISSUER, DEFER_TASKRUN, R_DISABLED), IORING_REGISTER_ENABLE_RINGS,
- * IORING_REGISTER_RESTRICTIONS, personalities and the wait clock. Each
- * check and errno follows the kernel's.
- *
- * Personalities: the kernel runs a request with the credentials that were
- * current when the id was registered. The engine records the ids (so an
- * SQE naming an unknown one fails with -EINVAL, as in the kernel) but runs
- * every request with the process's credentials, which are the registered
- * ones unless the application changed its credentials in between.
+ * IORING_REGISTER_RESTRICTIONS and the wait clock (personalities:
+ * personality.c). Each check and errno follows the kernel's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,7 +13,6 @@
 #include "util/fault.h"
 #include "util/ucopy.h"
 
-#define PERSONALITY_MAX		65535	/* ids are u16, 0 is "none" */
 #define MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
 				 IORING_REGISTER_LAST + IORING_OP_LAST)
 #define BITS_WORDS(n)		(((n) + 63) / 64)
@@ -197,52 +190,12 @@ static int restrictions_register(struct eng_ctx *ctx, const void *arg,
 int eng_restrict_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe)
 {
 	const struct eng_restrictions *r = ctx->restrictions;
-	unsigned p = sqe->personality;
+	uint8_t need = r->sqe_flags_required;
 
-	if (ctx->restricted) {
-		uint8_t need = r->sqe_flags_required;
-
-		if (!bit_test(r->sqe_op, sqe->opcode) ||
-		    (sqe->flags & need) != need ||
-		    (sqe->flags & ~(r->sqe_flags_allowed | need)))
-			return -EACCES;
-	}
-	if (p && (!ctx->personalities ||
-		  !(ctx->personalities[p / 8] & (1u << (p % 8)))))
-		return -EINVAL;
-	return 0;
-}
-
-/* --- personalities ------------------------------------------------------- */
-
-/* Ids are handed out in a cycle, as the kernel's are: an id is not reused
- * until the others have been. */
-static int personality_register(struct eng_ctx *ctx)
-{
-	unsigned i, id;
-
-	if (!ctx->personalities) {
-		ctx->personalities = calloc(PERSONALITY_MAX / 8 + 1, 1);
-		if (!ctx->personalities)
-			return -ENOMEM;
-	}
-	for (i = 0; i < PERSONALITY_MAX; i++) {
-		id = (ctx->next_personality + i) % PERSONALITY_MAX + 1;
-		if (!(ctx->personalities[id / 8] & (1u << (id % 8)))) {
-			ctx->personalities[id / 8] |= (uint8_t)(1u << (id % 8));
-			ctx->next_personality = id;
-			return (int)id;
-		}
-	}
-	return -EBUSY;
-}
-
-static int personality_unregister(struct eng_ctx *ctx, unsigned id)
-{
-	if (!id || id > PERSONALITY_MAX || !ctx->personalities ||
-	    !(ctx->personalities[id / 8] & (1u << (id % 8))))
-		return -EINVAL;
-	ctx->personalities[id / 8] &= (uint8_t)~(1u << (id % 8));
+	if (!bit_test(r->sqe_op, sqe->opcode) ||
+	    (sqe->flags & need) != need ||
+	    (sqe->flags & ~(r->sqe_flags_allowed | need)))
+		return -EACCES;
 	return 0;
 }
 
@@ -274,9 +227,8 @@ int eng_restrict_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
 	case IORING_REGISTER_RESTRICTIONS:
 		return restrictions_register(ctx, arg, nr);
 	case IORING_REGISTER_PERSONALITY:
-		return arg || nr ? -EINVAL : personality_register(ctx);
 	case IORING_UNREGISTER_PERSONALITY:
-		return arg ? -EINVAL : personality_unregister(ctx, nr);
+		return eng_personality_register(ctx, opcode, arg, nr);
 	case IORING_REGISTER_CLOCK:
 		return clock_register(ctx, arg, nr);
 	default:
@@ -287,7 +239,6 @@ int eng_restrict_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
 void eng_restrict_free(struct eng_ctx *ctx)
 {
 	free(ctx->restrictions);
-	free(ctx->personalities);
 	ctx->restrictions = NULL;
-	ctx->personalities = NULL;
+	eng_personality_free(ctx);
 }

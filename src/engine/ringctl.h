@@ -39,9 +39,17 @@ int eng_register_check(struct eng_ctx *ctx, unsigned opcode);
  * the ones it does not handle. */
 int eng_restrict_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
 			  unsigned nr);
-/* submit: an SQE the restrictions allow (0) or not (-EACCES); a known
- * personality (0) or not (-EINVAL). Under submit_lock. */
+/* submit, on a restricted ring: an SQE the restrictions allow (0) or not
+ * (-EACCES). Under submit_lock. */
 int eng_restrict_sqe(struct eng_ctx *ctx, const struct io_uring_sqe *sqe);
+/* personality.c, under submit_lock: IORING_(UN)REGISTER_PERSONALITY; an
+ * SQE's personality, whose credentials @req takes (0), or -EINVAL. */
+struct eng_req;
+int eng_personality_register(struct eng_ctx *ctx, unsigned opcode, void *arg,
+			     unsigned nr);
+int eng_personality_apply(struct eng_ctx *ctx, struct eng_req *req,
+			  unsigned id);
+void eng_personality_free(struct eng_ctx *ctx);
 /* Teardown. */
 void eng_restrict_free(struct eng_ctx *ctx);
 

@@ -485,6 +485,10 @@ int eng_fixed_fd_install_prep(struct eng_req *req,
 		return -EBADF;
 	if (sqe->install_fd_flags & ~IORING_FIXED_FD_NO_CLOEXEC)
 		return -EINVAL;
+	/* As the kernel: an fd is installed with the task's own
+	 * credentials, never a personality's. */
+	if (req->cred)
+		return -EPERM;
 	req->fd_install.cloexec =
 		!(sqe->install_fd_flags & IORING_FIXED_FD_NO_CLOEXEC);
 	return 0;

@@ -228,7 +228,6 @@ static void *sq_thread(void *arg)
 int eng_sqpoll_start(struct eng_ctx *ctx)
 {
 	struct eng_sqpoll *sq = ctx->sqpoll;
-	sigset_t all, old;
 	pthread_attr_t attr;
 	int ret;
 
@@ -243,10 +242,7 @@ int eng_sqpoll_start(struct eng_ctx *ctx)
 		CPU_SET(sq->cpu, &set);
 		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&sq->thread, &attr, sq_thread, sq);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = eng_thread_create(&sq->thread, &attr, sq_thread, sq, NULL);
 	pthread_attr_destroy(&attr);
 	if (ret)
 		return -ret;

@@ -49,6 +49,7 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 	req->file_node = NULL;	/* IOSQE_FIXED_FILE: resolved at issue */
 	req->buf_node = NULL;
 	req->ltimeout = NULL;
+	req->cred = NULL;	/* the submitter's */
 	req->res = 0;
 	req->cflags = 0;
 
@@ -76,9 +77,16 @@ static int req_init(struct eng_ctx *ctx, struct eng_req *req,
 			return -EOPNOTSUPP;
 		submit_init_drain(ctx);
 	}
-	/* restrictions (-EACCES) and personalities (-EINVAL): restrict.c */
-	if (ctx->restricted || sqe->personality) {
+	/* restrictions (-EACCES): restrict.c; personalities (-EINVAL, or
+	 * the credentials it runs with): personality.c */
+	if (ctx->restricted) {
 		int ret = eng_restrict_sqe(ctx, sqe);
+
+		if (ret)
+			return ret;
+	}
+	if (sqe->personality) {
+		int ret = eng_personality_apply(ctx, req, sqe->personality);
 
 		if (ret)
 			return ret;
@@ -232,7 +240,8 @@ int eng_submit(struct eng_ctx *ctx, unsigned to_submit)
 		eng_timeout_submit_end(ctx);
 	if (ctx->nr_punted) {
 		ctx->nr_punted = 0;
-		eng_wq_kick(ctx->wq);
+		eng_wq_kick(ctx->wq, ctx->sub_cred);
 	}
+	eng_sub_cred_drop(ctx);
 	return ret ? ret : (int)submitted;
 }

@@ -10,6 +10,10 @@
  * sleeps on a futex, because a futex hand-off across CPUs costs far more
  * than the next request usually takes to arrive; the submitter wakes
  * workers once per submit batch, not once per request.
+ *
+ * Workers are grouped by credentials (wq_int.h, cred.h): a request runs
+ * on a worker of its own group, which has exactly the credentials the
+ * kernel would run it with. The bounds hold per group.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,6 +31,7 @@
 #include "engine/fdinfo.h"
 #include "engine/req.h"
 #include "engine/wq_int.h"
+#include "util/fault.h"
 
 #define WQ_SPIN_NS	20000		/* idle spin before sleeping */
 #define WQ_STACK_SIZE	(256 * 1024)
@@ -53,8 +58,7 @@ static unsigned wq_nproc_limit(void)
 
 struct eng_wq *eng_wq_create(struct eng_ctx *ctx)
 {
-	struct eng_wq *wq = calloc(1, sizeof(*wq));
-	int i;
+	struct eng_wq *wq = fault_calloc(1, sizeof(*wq));
 
 	if (!wq)
 		return NULL;
@@ -65,11 +69,34 @@ struct eng_wq *eng_wq_create(struct eng_ctx *ctx)
 	}
 	wq->ctx = ctx;
 	pthread_mutex_init(&wq->lock, NULL);
-	for (i = 0; i < WQ_NR_ACCTS; i++)
-		wq->acct[i].tail = &wq->acct[i].head;
-	wq->acct[WQ_BOUND].max_workers = wq_default_bound(ctx->sq_entries);
-	wq->acct[WQ_UNBOUND].max_workers = wq_nproc_limit();
+	wq->max_workers[WQ_BOUND] = wq_default_bound(ctx->sq_entries);
+	wq->max_workers[WQ_UNBOUND] = wq_nproc_limit();
 	return wq;
+}
+
+/* Under wq->lock: the group of @cred, made if need be (NULL: no memory). */
+static struct wq_group *wq_group(struct eng_wq *wq, const struct eng_cred *cred)
+{
+	struct wq_group *g;
+	int i;
+
+	for (g = wq->groups; g; g = g->next)
+		if (g->cred == cred)
+			return g;
+	g = fault_calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	for (i = 0; i < WQ_NR_ACCTS; i++)
+		g->acct[i].tail = &g->acct[i].head;
+	g->cred = eng_cred_get(cred);
+	g->next = wq->groups;
+	wq->groups = g;
+	return g;
+}
+
+static unsigned wq_group_workers(const struct wq_group *g)
+{
+	return g->acct[WQ_BOUND].nr_workers + g->acct[WQ_UNBOUND].nr_workers;
 }
 
 /* Under wq->lock. */
@@ -109,14 +136,17 @@ static void wq_run(struct eng_wq *wq, struct eng_req *req)
 	eng_req_run_blocking(req, exiting);
 }
 
-static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)
+static bool wq_spin(struct eng_wq *wq, struct wq_group *g,
+		    struct wq_acct *acct)
 {
 	struct timespec start, now;
 	unsigned i = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
+		/* Relaxed hints: the decision is made again under the lock. */
 		if (atomic_load_explicit(&acct->nr_queued, memory_order_relaxed) ||
+		    __atomic_load_n(&g->spawn, __ATOMIC_RELAXED) ||
 		    atomic_load_explicit(&wq->exiting, memory_order_relaxed))
 			return true;
 		__builtin_ia32_pause();
@@ -130,11 +160,12 @@ static bool wq_spin(struct eng_wq *wq, struct wq_acct *acct)
 }
 
 /* Under wq->lock, which it drops while asleep. */
-static void wq_sleep(struct eng_wq *wq, struct wq_acct *acct)
+static void wq_sleep(struct eng_wq *wq, struct wq_group *g,
+		     struct wq_acct *acct)
 {
 	unsigned seq;
 
-	if (acct->head || atomic_load(&wq->exiting))
+	if (acct->head || g->spawn || atomic_load(&wq->exiting))
 		return;
 	acct->nr_sleeping++;
 	seq = atomic_load(&acct->futex);
@@ -144,16 +175,27 @@ static void wq_sleep(struct eng_wq *wq, struct wq_acct *acct)
 	acct->nr_sleeping--;
 }
 
+static void wq_kick_group(struct eng_wq *wq, struct wq_group *g,
+			  const struct eng_cred *self, bool *orphans);
+
 static void *wq_worker(void *arg)
 {
 	struct eng_worker *w = arg;
 	struct eng_wq *wq = w->wq;
-	struct wq_acct *acct = &wq->acct[w->acct];
+	struct wq_group *g = w->group;
+	struct wq_acct *acct = &g->acct[w->acct];
 	struct eng_req *req;
+	bool orphans;
 
 	eng_wq_self = w;
 	pthread_mutex_lock(&wq->lock);
 	for (;;) {
+		/* A thread of other credentials queued work for the group:
+		 * we can make its workers. */
+		if (g->spawn) {
+			__atomic_store_n(&g->spawn, false, __ATOMIC_RELAXED);
+			wq_kick_group(wq, g, g->cred, &orphans);
+		}
 		req = eng_wq_pop(acct);
 		if (req) {
 			w->cur = req;
@@ -166,10 +208,10 @@ static void *wq_worker(void *arg)
 			break;
 		acct->nr_idle++;
 		pthread_mutex_unlock(&wq->lock);
-		bool busy = wq_spin(wq, acct);
+		bool busy = wq_spin(wq, g, acct);
 		pthread_mutex_lock(&wq->lock);
 		if (!busy)
-			wq_sleep(wq, acct);
+			wq_sleep(wq, g, acct);
 		acct->nr_idle--;
 	}
 	acct->nr_workers--;
@@ -178,21 +220,20 @@ static void *wq_worker(void *arg)
 }
 
 /*
- * Under wq->lock. Workers take no signals: those are the application's.
- * None is made once the pool is being taken down: eng_wq_destroy() has
- * taken the list of workers to join (under this lock, after `exiting`),
- * and a worker made now would outlive the pool.
+ * Under wq->lock, on a thread with @g's credentials, which the worker
+ * inherits. None is made once the pool is being taken down:
+ * eng_wq_destroy() has taken the list of workers to join (under this lock,
+ * after `exiting`), and a worker made now would outlive the pool.
  */
-static int wq_spawn(struct eng_wq *wq, int acct_idx)
+static int wq_spawn(struct eng_wq *wq, struct wq_group *g, int acct_idx)
 {
 	struct eng_worker *w;
-	sigset_t all, old;
 	pthread_attr_t attr;
 	int ret;
 
 	if (atomic_load(&wq->exiting))
 		return -ECANCELED;
-	w = calloc(1, sizeof(*w));
+	w = fault_calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -201,15 +242,13 @@ static int wq_spawn(struct eng_wq *wq, int acct_idx)
 		return -errno;
 	}
 	w->wq = wq;
+	w->group = g;
 	w->acct = acct_idx;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, WQ_STACK_SIZE);
 	if (wq->aff)
 		pthread_attr_setaffinity_np(&attr, sizeof(*wq->aff), wq->aff);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&w->thread, &attr, wq_worker, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = eng_thread_create(&w->thread, &attr, wq_worker, w, g->cred);
 	pthread_attr_destroy(&attr);
 	if (ret) {
 		close(w->efd);
@@ -218,7 +257,7 @@ static int wq_spawn(struct eng_wq *wq, int acct_idx)
 	}
 	w->next = wq->workers;
 	wq->workers = w;
-	wq->acct[acct_idx].nr_workers++;
+	g->acct[acct_idx].nr_workers++;
 	return 0;
 }
 
@@ -237,35 +276,62 @@ static int wq_acct_of(struct eng_req *req)
 
 void eng_wq_enqueue(struct eng_wq *wq, struct eng_req *req)
 {
-	struct wq_acct *acct = &wq->acct[wq_acct_of(req)];
+	int idx = wq_acct_of(req);
+	struct wq_acct *acct;
+	struct wq_group *g;
 
 	req->next = NULL;
 	pthread_mutex_lock(&wq->lock);
+	g = wq_group(wq, req->cred);
 	/* Its link timeout went off before it got here, so the timer's
-	 * search missed it (both look under this lock): cancel it now. */
-	if (req->ltimeout && eng_ltimeout_fired(req)) {
+	 * search missed it (both look under this lock): cancel it now. No
+	 * memory for its group: never run it with other credentials. */
+	if (!g || (req->ltimeout && eng_ltimeout_fired(req))) {
 		pthread_mutex_unlock(&wq->lock);
 		eng_req_run_blocking(req, true);
 		return;
 	}
+	acct = &g->acct[idx];
 	*acct->tail = req;
 	acct->tail = &req->next;
 	atomic_fetch_add_explicit(&acct->nr_queued, 1, memory_order_relaxed);
 	pthread_mutex_unlock(&wq->lock);
 }
 
-/* Under wq->lock: queued work of an account that has no worker. */
-static struct eng_req *wq_pop_orphan(struct eng_wq *wq, bool *bound)
+int eng_wq_anchor(struct eng_wq *wq, const struct eng_cred *cred)
+{
+	struct wq_group *g;
+	int ret = 0;
+
+	pthread_mutex_lock(&wq->lock);
+	g = wq_group(wq, cred);
+	if (!g)
+		ret = -ENOMEM;
+	else if (!wq_group_workers(g))
+		ret = wq_spawn(wq, g, WQ_BOUND);
+	pthread_mutex_unlock(&wq->lock);
+	return ret;
+}
+
+/* Under wq->lock: queued work of an account that has no worker, which
+ * this thread (@self) may run. */
+static struct eng_req *wq_pop_orphan(struct eng_wq *wq,
+				     const struct eng_cred *self, bool *bound,
+				     bool *mine)
 {
 	struct eng_req *req;
+	struct wq_group *g;
 	int i;
 
-	for (i = 0; i < WQ_NR_ACCTS; i++) {
-		if (wq->acct[i].nr_workers)
+	wq_for_each_acct(wq, g, i) {
+		/* Another group's orphans with a worker to ask wait for it. */
+		if (g->acct[i].nr_workers ||
+		    (g->cred != self && wq_group_workers(g)))
 			continue;
-		req = eng_wq_pop(&wq->acct[i]);
+		req = eng_wq_pop(&g->acct[i]);
 		if (req) {
 			*bound = i == WQ_BOUND;
+			*mine = g->cred == self;
 			return req;
 		}
 	}
@@ -276,20 +342,21 @@ static struct eng_req *wq_pop_orphan(struct eng_wq *wq, bool *bound)
  * No worker exists for an account and none can be made (RLIMIT_NPROC,
  * max_workers 0, teardown): its work is not left queued. Bound work
  * (regular files, block devices) is finite, and runs here, blocking, on
- * the thread that queued it (the submitter, a worker, the poll thread...).
- * Unbound work may wait for a peer for ever, maybe for this very thread:
- * it completes with -ECANCELED, as the kernel's io-wq cancels the work it
- * cannot create a first worker for. What runs here may queue more: the
- * outer call for the pool on this thread takes it, so a long chain costs
- * no stack.
+ * the thread that queued it (the submitter, a worker, the poll thread...),
+ * if this thread has its credentials. Unbound work may wait for a peer for
+ * ever, maybe for this very thread: it completes with -ECANCELED, as the
+ * kernel's io-wq cancels the work it cannot create a first worker for; so
+ * does work of other credentials whose group has no worker at all. What
+ * runs here may queue more: the outer call for the pool on this thread
+ * takes it, so a long chain costs no stack.
  */
-static void wq_run_orphans(struct eng_wq *wq)
+static void wq_run_orphans(struct eng_wq *wq, const struct eng_cred *self)
 {
 	static __thread struct eng_wq *running;
 	struct eng_wq *outer = running;
-	struct eng_worker *self = eng_wq_self;
+	struct eng_worker *me = eng_wq_self;
+	bool bound = false, mine = false;
 	struct eng_req *req;
-	bool bound = false;
 
 	if (running == wq)
 		return;
@@ -299,26 +366,45 @@ static void wq_run_orphans(struct eng_wq *wq)
 	eng_wq_self = NULL;
 	for (;;) {
 		pthread_mutex_lock(&wq->lock);
-		req = wq_pop_orphan(wq, &bound);
+		req = wq_pop_orphan(wq, self, &bound, &mine);
 		pthread_mutex_unlock(&wq->lock);
 		if (!req)
 			break;
-		bound = bound && wq_still_bound(req);
+		bound = bound && mine && wq_still_bound(req);
 		eng_req_run_blocking(req, !bound || atomic_load(&wq->exiting));
 	}
-	eng_wq_self = self;
+	eng_wq_self = me;
 	running = outer;
 }
 
-/* Once per submit batch: wake sleepers, or add workers up to the bound. */
-void eng_wq_kick(struct eng_wq *wq)
+/* Under wq->lock: a worker of @g makes workers for work that a thread of
+ * other credentials queued. One that sleeps is woken for it; a busy one
+ * sees the flag when it is done with its request. */
+static void wq_ask_spawn(struct wq_group *g)
 {
-	bool orphans = false;
 	int i;
 
-	pthread_mutex_lock(&wq->lock);
+	/* Relaxed: read by spinning workers as a hint (wq_spin()). */
+	__atomic_store_n(&g->spawn, true, __ATOMIC_RELAXED);
 	for (i = 0; i < WQ_NR_ACCTS; i++) {
-		struct wq_acct *acct = &wq->acct[i];
+		if (!g->acct[i].nr_sleeping)
+			continue;
+		atomic_fetch_add(&g->acct[i].futex, 1);
+		wq_futex(&g->acct[i].futex, FUTEX_WAKE, 1);
+		return;
+	}
+}
+
+/* Under wq->lock: wakes @g's sleepers for its queued work, and makes
+ * workers up to the bound if this thread (@self) has its credentials;
+ * else it asks one of them to. */
+static void wq_kick_group(struct eng_wq *wq, struct wq_group *g,
+			  const struct eng_cred *self, bool *orphans)
+{
+	int i;
+
+	for (i = 0; i < WQ_NR_ACCTS; i++) {
+		struct wq_acct *acct = &g->acct[i];
 		unsigned queued = atomic_load(&acct->nr_queued);
 
 		if (!queued)
@@ -328,17 +414,34 @@ void eng_wq_kick(struct eng_wq *wq)
 			wq_futex(&acct->futex, FUTEX_WAKE,
 			      queued < acct->nr_sleeping ? queued : acct->nr_sleeping);
 		}
-		while (queued > acct->nr_idle &&
-		       acct->nr_workers < acct->max_workers) {
-			if (wq_spawn(wq, i))
-				break;
-			queued--;
+		if (g->cred != self) {
+			if (queued > acct->nr_idle && wq_group_workers(g))
+				wq_ask_spawn(g);
+		} else {
+			while (queued > acct->nr_idle &&
+			       acct->nr_workers < wq->max_workers[i]) {
+				if (wq_spawn(wq, g, i))
+					break;
+				queued--;
+			}
 		}
-		orphans |= !acct->nr_workers;
+		*orphans |= !acct->nr_workers;
 	}
+}
+
+/* Once per submit batch: wake sleepers, or add workers up to the bound.
+ * @self: the calling thread's credentials. */
+void eng_wq_kick(struct eng_wq *wq, const struct eng_cred *self)
+{
+	bool orphans = false;
+	struct wq_group *g;
+
+	pthread_mutex_lock(&wq->lock);
+	for (g = wq->groups; g; g = g->next)
+		wq_kick_group(wq, g, self, &orphans);
 	pthread_mutex_unlock(&wq->lock);
 	if (orphans)
-		wq_run_orphans(wq);
+		wq_run_orphans(wq, self);
 }
 
 int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
@@ -348,9 +451,9 @@ int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
 
 	pthread_mutex_lock(&wq->lock);
 	for (i = 0; i < WQ_NR_ACCTS; i++) {
-		old[i] = wq->acct[i].max_workers;
+		old[i] = wq->max_workers[i];
 		if (values[i])
-			wq->acct[i].max_workers = values[i] < limit ? values[i] : limit;
+			wq->max_workers[i] = values[i] < limit ? values[i] : limit;
 		values[i] = old[i];
 	}
 	pthread_mutex_unlock(&wq->lock);
@@ -362,6 +465,7 @@ int eng_wq_max_workers(struct eng_wq *wq, unsigned values[2])
 void eng_wq_destroy(struct eng_wq *wq)
 {
 	struct eng_worker *w, *list;
+	struct wq_group *g;
 	struct eng_req *req;
 	int i;
 
@@ -372,14 +476,12 @@ void eng_wq_destroy(struct eng_wq *wq)
 	/* relaxed: futex_waitv compares it in the kernel */
 	atomic_store_explicit(&wq->exit_word, 1, memory_order_relaxed);
 	wq_futex(&wq->exit_word, FUTEX_WAKE, INT_MAX);
-	pthread_mutex_lock(&wq->lock);
-	for (i = 0; i < WQ_NR_ACCTS; i++) {
-		atomic_fetch_add(&wq->acct[i].futex, 1);
-		wq_futex(&wq->acct[i].futex, FUTEX_WAKE, INT_MAX);
-	}
-	pthread_mutex_unlock(&wq->lock);
 	/* Off the list under the lock: a cancel may be walking it. */
 	pthread_mutex_lock(&wq->lock);
+	wq_for_each_acct(wq, g, i) {
+		atomic_fetch_add(&g->acct[i].futex, 1);
+		wq_futex(&g->acct[i].futex, FUTEX_WAKE, INT_MAX);
+	}
 	list = wq->workers;
 	wq->workers = NULL;
 	pthread_mutex_unlock(&wq->lock);
@@ -389,9 +491,14 @@ void eng_wq_destroy(struct eng_wq *wq)
 		close(w->efd);
 		free(w);
 	}
-	for (i = 0; i < WQ_NR_ACCTS; i++)
-		while ((req = eng_wq_pop(&wq->acct[i])))
-			wq_run(wq, req);
+	while ((g = wq->groups)) {
+		for (i = 0; i < WQ_NR_ACCTS; i++)
+			while ((req = eng_wq_pop(&g->acct[i])))
+				wq_run(wq, req);
+		wq->groups = g->next;
+		eng_cred_put(g->cred);
+		free(g);
+	}
 	close(wq->cancel_efd);
 	pthread_mutex_destroy(&wq->lock);
 	free(wq->aff);

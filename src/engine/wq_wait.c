@@ -126,11 +126,14 @@ static struct eng_req *wq_take_queued(struct eng_wq *wq,
 				      void *arg, bool all, int *nr)
 {
 	struct eng_req *list = NULL, **pr, *req;
+	struct wq_group *g;
 	int i;
 
-	for (i = 0; i < WQ_NR_ACCTS && (all || !*nr); i++) {
-		struct wq_acct *acct = &wq->acct[i];
+	wq_for_each_acct(wq, g, i) {
+		struct wq_acct *acct = &g->acct[i];
 
+		if (!all && *nr)
+			break;
 		for (pr = &acct->head; (req = *pr) && (all || !*nr);) {
 			if (!match(req, arg)) {
 				pr = &req->next;
