@@ -159,6 +159,12 @@ for s in $(nm -D --defined-only "$p/lib/aioring/liburing.so.2" | awk '$3 ~ /@/ {
 	ls "$p/share/man/man3/$s".3* >/dev/null 2>&1 || fail "no man page for $s"
 done
 
+# --- the README's apt lines are deps.list's ---------------------------------
+cp "$src/README.md" "$tmp/README.md"
+sh "$src/scripts/deps.sh" --readme "$tmp/README.md"
+cmp -s "$src/README.md" "$tmp/README.md" ||
+	fail "the README's apt lines differ from scripts/deps.list (scripts/deps.sh --readme README.md)"
+
 # --- uninstall ------------------------------------------------------------------
 make -s -C "$src" O="$O" PREFIX="$p" uninstall >"$tmp/make.log" 2>&1 ||
 	{ cat "$tmp/make.log"; fail "make uninstall"; }
