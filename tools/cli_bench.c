@@ -507,16 +507,21 @@ static int check_engine_names(const char *list)
 /* Each word of --only must match some case. */
 static int check_case_words(const char *only)
 {
-	char buf[256], *tok, *save = NULL;
-	int i;
+	char buf[256], ids[1024], *tok, *save = NULL;
+	int i, n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", only);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < NR_SUITE && !strstr(suite[i].id, tok); i++)
 			;
-		if (i == NR_SUITE)
-			return cli_usage_error("bench", NULL, "no case matches '%s' "
-					       "(aioring bench --list)", tok);
+		if (i < NR_SUITE)
+			continue;
+		for (i = 0; i < NR_SUITE; i++)
+			n += snprintf(ids + n, sizeof(ids) > (size_t)n ?
+				      sizeof(ids) - (size_t)n : 0, "%s%s",
+				      i ? ", " : "", suite[i].id);
+		return cli_usage_error("bench", NULL, "no case matches '%s' "
+				       "(cases: %s)", tok, ids);
 	}
 	return 0;
 }
