@@ -245,6 +245,7 @@ LIBURING_ABI_CHECK_(offsetof(struct io_uring, pad2) == 212);
 
 /**
  * io_uring_queue_init, io_uring_queue_init_params - set up a ring
+ * @ring: the ring to set up; the other calls take it
  * @entries: the number of SQ entries wanted; a power of two up to 32768
  *   (rounded up with IORING_SETUP_CLAMP)
  * @flags: IORING_SETUP_* flags
@@ -270,6 +271,7 @@ int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
 
 /**
  * io_uring_queue_init_mem - set up a ring in memory the caller provides
+ * @ring: the ring to set up
  * @entries: the number of SQ entries wanted
  * @p: the setup parameters, as for io_uring_queue_init_params(3)
  * @buf: the memory for the rings and SQEs, page-aligned
@@ -289,6 +291,7 @@ int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 /**
  * io_uring_queue_mmap - map a ring made with io_uring_setup
  * @fd: the ring file descriptor from io_uring_setup(3)
+ * @ring: the ring to fill in
  * @p: the parameters io_uring_setup(3) filled in
  *
  * Maps the rings of @fd and fills @ring, for programs that make the ring

@@ -92,6 +92,7 @@ function read_map(    line, name) {
 
 function start_comment() {
 	in_doc = 1
+	last = ""
 	ndoc = 0
 	nparam = 0
 	delete pdesc
