@@ -60,6 +60,7 @@ static void inside(const char *mode)
 	aioring_set_mode(AIORING_MODE_KERNEL);
 	ret = io_uring_queue_init(4, &ring, 0);
 	CHECK_EQ(ret, -expected_errno(mode));
+	kp.size = sizeof(kp);
 	CHECK_EQ(aioring_probe_kernel(&kp), 0);
 	CHECK_EQ(kp.setup_errno, expected_errno(mode));
 	CHECK_EQ(kp.sigsys, !strcmp(mode, "trap"));

@@ -17,7 +17,7 @@
 
 O=${O:-build}
 TIMEOUT=${AIORING_TEST_TIMEOUT:-120}
-JAIL_TESTS=${AIORING_JAIL_TESTS:-"setup enter ringfd overflow cq_full drain eventfd rw fixed fsync wq probe teardown fork nosyscall random files kbuf bufs2 sqpoll msg_ring setup_flags register_misc net net_checks net_multishot net_zc net_examples idle_sockets epoll futex waitid net_bundle badptr_reg badptr_rsrc badptr_enter badptr_setup"}
+JAIL_TESTS=${AIORING_JAIL_TESTS:-"setup enter ringfd overflow cq_full drain eventfd rw fixed fsync wq probe teardown fork nosyscall random files kbuf bufs2 sqpoll msg_ring setup_flags register_misc net net_checks net_multishot net_zc net_examples idle_sockets epoll futex waitid net_bundle badptr_reg badptr_rsrc badptr_enter badptr_setup examples"}
 
 cd "$(dirname "$0")/.." || exit 1
 passed=0

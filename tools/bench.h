@@ -101,6 +101,7 @@ struct bench_run {
 	struct bench_case *cases;
 	int ncases;
 	bool quick;
+	bool targets;			/* --targets: show the project's targets */
 	char command[512];
 	const char *svg_path;		/* --svg, for the markdown to show */
 	char date[32];			/* UTC, ISO 8601 */

@@ -207,7 +207,8 @@ int bench_write_markdown(const struct bench_run *run, const char *path)
 		return -errno;
 	}
 	md_head(f, run);
-	md_targets(f, run);
+	if (run->targets)
+		md_targets(f, run);
 	fprintf(f, "## Results\n\n");
 	md_chart(f, run, path);
 	for (i = 0; i < run->ncases; i++)

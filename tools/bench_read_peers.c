@@ -9,10 +9,14 @@
  */
 #include <aio.h>
 #include <errno.h>
+#ifdef BENCH_HAVE_LIBAIO
 #include <libaio.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#ifdef BENCH_HAVE_LIBUV
 #include <uv.h>
+#endif
 #include "bench.h"
 
 static void *oom(char *err, size_t len)
@@ -138,6 +142,8 @@ const struct bench_engine bench_rd_posix_aio = {
 
 /* --- libaio ------------------------------------------------------------- */
 
+#ifdef BENCH_HAVE_LIBAIO
+
 struct la_state {
 	struct rd_file f;
 	unsigned qd;
@@ -248,8 +254,23 @@ static void la_teardown(void *state)
 const struct bench_engine bench_rd_libaio = {
 	"libaio", 0, la_check, la_setup, la_run, la_teardown,
 };
+#else
+/* Left out of this build: shown as unavailable where libaio would run. */
+static const char *la_missing(const struct bench_engine *e,
+			      const struct bench_case *c, enum bench_status *st)
+{
+	*st = c->direct ? BR_UNAVAILABLE : BR_NA;
+	return "not built in (needs libaio-dev)";
+}
+
+const struct bench_engine bench_rd_libaio = {
+	"libaio", 0, la_missing, NULL, NULL, NULL,
+};
+#endif
 
 /* --- libuv thread pool -------------------------------------------------- */
+
+#ifdef BENCH_HAVE_LIBUV
 
 struct uv_slot {
 	uv_fs_t req;
@@ -364,3 +385,15 @@ static void uv_teardown(void *state)
 const struct bench_engine bench_rd_libuv = {
 	"libuv", 0, NULL, uv_setup, uv_run_bench, uv_teardown,
 };
+#else
+static const char *uv_missing(const struct bench_engine *e,
+			      const struct bench_case *c, enum bench_status *st)
+{
+	*st = BR_UNAVAILABLE;
+	return "not built in (needs libuv1-dev)";
+}
+
+const struct bench_engine bench_rd_libuv = {
+	"libuv", 0, uv_missing, NULL, NULL, NULL,
+};
+#endif

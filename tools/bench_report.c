@@ -105,6 +105,49 @@ double bench_case_ratio(const struct bench_case *c, const char *num,
 	return median(x, n);
 }
 
+/*
+ * How much the rounds of @x disagree: half the interquartile range over the
+ * median, as a fraction. A burst of other work in one round moves the range
+ * but barely the quartiles, so this says how far the figure can be trusted.
+ */
+static double spread(const double *x, unsigned n)
+{
+	double v[BENCH_MAX_ROUNDS];
+	unsigned i, j;
+
+	if (n < 2)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && v[j - 1] > x[i]; j--)
+			v[j] = v[j - 1];
+		v[j] = x[i];
+	}
+	return v[n / 2] > 0 ? (v[(3 * n) / 4] - v[n / 4]) / 2 / v[n / 2] : 0;
+}
+
+/* The spread of @engine's ops/s over the rounds. */
+static double rate_spread(const struct bench_result *r)
+{
+	return spread(r->rate, r->nrounds);
+}
+
+/* The spread of the per-round ratios of @num to @den. */
+static double ratio_spread(const struct bench_case *c, const char *num,
+			   const char *den)
+{
+	const struct bench_result *a = bench_result_of(c, num);
+	const struct bench_result *b = bench_result_of(c, den);
+	double x[BENCH_MAX_ROUNDS];
+	unsigned i, n = 0;
+
+	if (!a || !b || a->status != BR_OK || b->status != BR_OK)
+		return 0;
+	for (i = 0; i < a->nrounds && i < b->nrounds; i++)
+		if (b->rate[i] > 0)
+			x[n++] = a->rate[i] / b->rate[i];
+	return spread(x, n);
+}
+
 const struct bench_case *bench_case_of(const struct bench_run *run,
 				       const char *id)
 {
@@ -152,12 +195,12 @@ const char *bench_fmt_ns(uint64_t ns, char *buf, size_t len)
 static void print_case(const struct bench_case *c, FILE *out)
 {
 	double kern = bench_ops_per_sec(c, "kernel");
-	char a[32], b[32], p99[32], d[32];
+	char a[32], b[32], p99[32], d[32], s[16];
 	int i;
 
 	fprintf(out, "\n%s  (%s)\n", c->id, c->title);
-	fprintf(out, "  %-10s %12s %10s %10s %10s\n", "engine", "ops/s", "p50",
-		"p99", "vs kernel");
+	fprintf(out, "  %-10s %12s %7s %10s %10s %14s\n", "engine", "ops/s",
+		"spread", "p50", "p99", "vs kernel");
 	for (i = 0; i < c->nres; i++) {
 		const struct bench_result *r = &c->res[i];
 		double v = bench_ops_per_sec(c, r->engine);
@@ -168,12 +211,14 @@ static void print_case(const struct bench_case *c, FILE *out)
 			continue;
 		}
 		if (kern > 0)
-			snprintf(d, sizeof(d), "%.2f",
-				 bench_case_ratio(c, r->engine, "kernel"));
+			snprintf(d, sizeof(d), "%.2f ±%.0f%%",
+				 bench_case_ratio(c, r->engine, "kernel"),
+				 100 * ratio_spread(c, r->engine, "kernel"));
 		else
 			snprintf(d, sizeof(d), "-");
-		fprintf(out, "  %-10s %12s %10s %10s %10s\n", r->engine,
-			bench_fmt_rate(v, a, sizeof(a)),
+		snprintf(s, sizeof(s), "±%.0f%%", 100 * rate_spread(r));
+		fprintf(out, "  %-10s %12s %7s %10s %10s %14s\n", r->engine,
+			bench_fmt_rate(v, a, sizeof(a)), s,
 			bench_fmt_ns(bench_hist_pct(&r->st.hist, 50), b, sizeof(b)),
 			bench_fmt_ns(bench_hist_pct(&r->st.hist, 99), p99, sizeof(p99)), d);
 	}
@@ -228,6 +273,22 @@ static void print_targets(const struct bench_run *run, FILE *out)
 	}
 }
 
+/* Which backend a program's ring gets here, and why: what the figures of
+ * the two backends mean for this machine. */
+static void print_auto(FILE *out)
+{
+	struct io_uring ring;
+	int old = aioring_set_mode(AIORING_MODE_AUTO);
+
+	if (io_uring_queue_init(2, &ring, 0) == 0) {
+		fprintf(out, "a program's ring runs here on: %s (%s)\n",
+			aioring_backend_name(aioring_backend(&ring)),
+			aioring_backend_reason(&ring));
+		io_uring_queue_exit(&ring);
+	}
+	aioring_set_mode(old);
+}
+
 void bench_print_table(const struct bench_run *run, FILE *out)
 {
 	int i;
@@ -236,10 +297,15 @@ void bench_print_table(const struct bench_run *run, FILE *out)
 		"%ld CPUs, %ld MiB, Linux %s; load %.1f; %.0f s\n",
 		run->quick ? " --quick" : "", run->rounds, run->slice_ms,
 		run->nproc, run->mem_mib, run->kernel, run->load[0], run->seconds);
+	print_auto(out);
+	fprintf(out, "ops/s: median of the rounds; spread: half the interquartile "
+		"range of the rounds;\nvs kernel: median of the rounds' ratios to "
+		"the kernel backend (user = aioring's engine)\n");
 	for (i = 0; i < run->ncases; i++)
 		print_case(&run->cases[i], out);
 	print_costs(run, out);
-	print_targets(run, out);
+	if (run->targets)
+		print_targets(run, out);
 }
 
 /* --- JSON ------------------------------------------------------------------- */

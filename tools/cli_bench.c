@@ -128,10 +128,10 @@ static void progress(const struct bench_case *c, const char *engine,
 		return;
 	pct = prog.total ? (int)(prog.done * 100 / prog.total) : 100;
 	fill = pct * width / 100;
-	printf("\r\033[K[%.*s%*s] %3d%% %s: %s %u/%u", fill,
+	fprintf(stderr, "\r\033[K[%.*s%*s] %3d%% %s: %s %u/%u", fill,
 	       "##############################", width - fill, "", pct,
 	       c ? c->id : "done", engine ? engine : "", round, rounds);
-	fflush(stdout);
+	fflush(stderr);
 }
 
 /* --- files ---------------------------------------------------------------- */
@@ -221,9 +221,9 @@ static int prepare_files(struct bench_run *run, bool want[NR_FILES])
 		if (!want[i])
 			continue;
 		if (prog.on) {
-			printf("\r\033[Kwriting the %s file (%llu MiB)...", what[i],
+			fprintf(stderr, "\r\033[Kwriting the %s file (%llu MiB)...", what[i],
 			       (unsigned long long)(sizes[i] / MIB));
-			fflush(stdout);
+			fflush(stderr);
 		}
 		ret = make_file(i, dirs[i], sizes[i]);
 		if (ret) {
@@ -440,27 +440,110 @@ static void describe_machine(struct bench_run *run, int argc, char **argv)
 
 /* --- the command ------------------------------------------------------------ */
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: aioring bench [--quick] [--only ID[,ID...]] [--json FILE]\n"
-		"                     [--svg FILE] [--markdown FILE] [--list]\n"
-		"                     [--engine NAME[,NAME...]] [--rounds N] [--slice MS]\n"
-		"  --quick     a ~15 s suite (256 MiB files, no cost-growth cases)\n"
-		"  --only      cases whose id contains one of the words (--list)\n"
-		"  --engine    only these engines (kernel, user, liburing, pread,\n"
-		"              posix-aio, libaio, libuv, epoll, syscalls)\n"
-		"  --rounds    rounds per case (default 10, --quick 5)\n"
-		"  --slice     ms per engine and round (default 100, --quick 50)\n"
-		"  --json      the results, machine-readable\n"
-		"  --svg       a bar chart of the ratios to the kernel backend\n"
-		"  --markdown  the results as docs/BENCHMARKS.md\n");
-}
+static const char bench_usage[] =
+	"usage: aioring bench [--quick] [--only ID[,ID...]] [--engine NAME[,NAME...]]\n"
+	"                     [--rounds N] [--slice MS] [--json FILE] [--svg FILE]\n"
+	"                     [--markdown FILE] [--targets] [--list]\n"
+	"  --quick     a ~15 s suite (256 MiB files, no cost-growth cases)\n"
+	"  --only      cases whose id contains one of the words (--list)\n"
+	"  --engine    only these engines (kernel, user, liburing, pread,\n"
+	"              posix-aio, libaio, libuv, epoll, syscalls)\n"
+	"  --rounds    rounds per case, 1 to 32 (default 10, --quick 5)\n"
+	"  --slice     ms per engine and round, 1 to 10000 (default 100, --quick 50)\n"
+	"  --json      the results, machine-readable\n"
+	"  --svg       a bar chart of the ratios to the kernel backend\n"
+	"  --markdown  the results as docs/BENCHMARKS.md\n"
+	"  --targets   also the project's own speed targets, met or missed\n"
+	"  --list      the cases, without running them\n";
 
 struct bench_opts {
 	const char *only, *engines, *json, *svg, *md;
 	bool list;
 };
+
+/* Every engine name any case knows, comma-separated, in @buf. */
+static const char *all_engines(char *buf, size_t len)
+{
+	const struct bench_engine *const *e;
+	int i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < NR_SUITE; i++)
+		for (e = suite[i].fam->engines; *e; e++) {
+			char key[64];
+
+			snprintf(key, sizeof(key), ",%s,", (*e)->name);
+			if (strstr(buf, key))
+				continue;
+			n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0,
+				      "%s%s,", n ? "" : ",", (*e)->name);
+		}
+	return buf;
+}
+
+/* Each name of --engine must be an engine: a typo would silently leave
+ * empty tables. */
+static int check_engine_names(const char *list)
+{
+	char known[512], buf[256], key[64], *tok, *save = NULL;
+	int n = 0;
+
+	all_engines(known, sizeof(known));
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		snprintf(key, sizeof(key), ",%s,", tok);
+		n++;
+		if (!strstr(known, key)) {
+			known[strlen(known) - 1] = 0;
+			return cli_usage_error("bench", NULL, "unknown engine '%s' "
+					       "(engines: %s)", tok, known + 1);
+		}
+	}
+	if (!n)
+		return cli_usage_error("bench", NULL, "--engine needs a name");
+	return 0;
+}
+
+/* Each word of --only must match some case. */
+static int check_case_words(const char *only)
+{
+	char buf[256], ids[1024], *tok, *save = NULL;
+	int i, n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", only);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NR_SUITE && !strstr(suite[i].id, tok); i++)
+			;
+		if (i < NR_SUITE)
+			continue;
+		for (i = 0; i < NR_SUITE; i++)
+			n += snprintf(ids + n, sizeof(ids) > (size_t)n ?
+				      sizeof(ids) - (size_t)n : 0, "%s%s",
+				      i ? ", " : "", suite[i].id);
+		return cli_usage_error("bench", NULL, "no case matches '%s' "
+				       "(cases: %s)", tok, ids);
+	}
+	return 0;
+}
+
+/*
+ * The output files are opened (not truncated: the markdown writer keeps
+ * the old file's notes) before a minute of work, so a typo in a path fails
+ * at once.
+ */
+static int check_output(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cli_usage_error("bench", NULL, "%s: %s", path,
+				       strerror(errno));
+	close(fd);
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct bench_run *run,
 		 struct bench_opts *o)
@@ -470,12 +553,14 @@ static int parse(int argc, char **argv, struct bench_run *run,
 		{ "json", required_argument, 0, 'j' }, { "svg", required_argument, 0, 's' },
 		{ "markdown", required_argument, 0, 'm' }, { "list", no_argument, 0, 'l' },
 		{ "rounds", required_argument, 0, 'r' }, { "slice", required_argument, 0, 'S' },
-		{ "engine", required_argument, 0, 'e' },
+		{ "engine", required_argument, 0, 'e' }, { "targets", no_argument, 0, 't' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
-	int opt, rounds = 0, slice = 0;
+	unsigned rounds = 0, slice = 0;
+	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	opterr = 0;	/* one message style: ours */
+	while ((opt = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'q': run->quick = true; break;
 		case 'o': o->only = optarg; break;
@@ -484,27 +569,44 @@ static int parse(int argc, char **argv, struct bench_run *run,
 		case 's': o->svg = optarg; break;
 		case 'm': o->md = optarg; break;
 		case 'l': o->list = true; break;
-		case 'r': rounds = atoi(optarg); break;
-		case 'S': slice = atoi(optarg); break;
-		case 'h': usage(stdout); return CLI_EXIT_OK;
-		default: usage(stderr); return CLI_EXIT_USAGE;
+		case 't': run->targets = true; break;
+		case 'r':
+			if (cli_parse_uint("bench", "--rounds", optarg, 1,
+					   BENCH_MAX_ROUNDS, &rounds))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'S':
+			if (cli_parse_uint("bench", "--slice", optarg, 1, 10000,
+					   &slice))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'h': printf("%s", bench_usage); return CLI_EXIT_OK;
+		case ':':
+			return cli_usage_error("bench", bench_usage, "%s needs a value",
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error("bench", bench_usage, "unknown option '%s'",
+					       argv[optind - 1]);
 		}
 	}
-	if (optind != argc || rounds < 0 || slice < 0) {
-		usage(stderr);
+	if (optind != argc)
+		return cli_usage_error("bench", bench_usage, "unexpected argument '%s'",
+				       argv[optind]);
+	if ((o->engines && check_engine_names(o->engines)) ||
+	    (o->only && check_case_words(o->only)))
 		return CLI_EXIT_USAGE;
-	}
+	if (!o->list && (check_output(o->json) || check_output(o->svg) ||
+			 check_output(o->md)))
+		return CLI_EXIT_USAGE;
 	/*
 	 * About 40 engine slots: full, 10 rounds x 100 ms (~45 s) plus the
 	 * growth cases (18 slots x 5 x 60 ms); quick, 5 x 50 ms. Many short
 	 * rounds make a better median than a few long ones on a busy machine.
 	 */
-	run->rounds = rounds ? (unsigned)rounds : run->quick ? 5 : 10;
-	if (run->rounds > BENCH_MAX_ROUNDS)
-		run->rounds = BENCH_MAX_ROUNDS;
+	run->rounds = rounds ? rounds : run->quick ? 5 : 10;
 	run->growth_rounds = rounds ? run->rounds : 5;
-	run->slice_ms = slice ? (unsigned)slice : run->quick ? 50 : 100;
-	run->growth_slice_ms = slice ? (unsigned)slice : 60;
+	run->slice_ms = slice ? slice : run->quick ? 50 : 100;
+	run->growth_slice_ms = slice ? slice : 60;
 	run->file_size = run->quick ? QUICK_FILE : FULL_FILE;
 	return -1;
 }
@@ -561,14 +663,14 @@ int cmd_bench(int argc, char **argv)
 	if (o.list)
 		return CLI_EXIT_OK;
 	if (!n) {
-		fprintf(stderr, "aioring bench: no case matches '%s' "
-			"(aioring bench --list)\n", o.only);
+		fprintf(stderr, "aioring bench: no case to run (--quick leaves "
+			"out the grow-* cases)\n");
 		return CLI_EXIT_USAGE;
 	}
 	run.ncases = n;
 	/* Before the workloads, while the heap is small (bench_costs.c). */
 	bench_measure_costs(&run);
-	prog.on = isatty(STDOUT_FILENO);
+	prog.on = isatty(STDERR_FILENO);
 	if (prepare_files(&run, files))
 		return CLI_EXIT_FAIL;
 	for (i = 0; i < n; i++)
@@ -577,7 +679,7 @@ int cmd_bench(int argc, char **argv)
 	if (getloadavg(&run.load[1], 1) != 1)
 		run.load[1] = -1;
 	if (prog.on)
-		printf("\r\033[K");
+		fprintf(stderr, "\r\033[K");
 	bench_print_table(&run, stdout);
 	return write_reports(&run, &o) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

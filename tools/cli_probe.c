@@ -8,6 +8,7 @@
  * is the one a program linked against the library would get.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,7 @@ static void gather(struct probe_info *pi)
 	int old, i, ret;
 
 	memset(pi, 0, sizeof(*pi));
+	pi->k.size = sizeof(pi->k);
 	ret = aioring_probe_kernel(&pi->k);
 	pi->probe_err = ret < 0 ? -ret : 0;
 	pi->io_uring_group = read_proc_int("/proc/sys/kernel/io_uring_group", NULL);
@@ -158,6 +160,14 @@ static void print_setup(const struct probe_info *pi)
 		printf("works\n");
 }
 
+/* Whether the library takes AIORING_BACKEND as it is (unset and empty
+ * mean auto); a misspelt value is ignored with a warning. */
+static bool env_valid(const char *v)
+{
+	return !v || !*v || !strcmp(v, "auto") || !strcmp(v, "kernel") ||
+	       !strcmp(v, "user");
+}
+
 static void print_system(const struct probe_info *pi)
 {
 	int v = pi->k.io_uring_disabled;
@@ -178,8 +188,12 @@ static void print_system(const struct probe_info *pi)
 		       pi->seccomp_filters == 1 ? "" : "s");
 	printf("\n");
 	print_setup(pi);
-	printf("  %-29s%s -> mode %s\n", "AIORING_BACKEND",
-	       pi->env ? pi->env : "(unset)", mode_names[pi->env_mode]);
+	if (!env_valid(pi->env))
+		printf("  %-29s%s -> not auto, kernel or user: ignored, mode %s\n",
+		       "AIORING_BACKEND", pi->env, mode_names[pi->env_mode]);
+	else
+		printf("  %-29s%s -> mode %s\n", "AIORING_BACKEND",
+		       pi->env ? pi->env : "(unset)", mode_names[pi->env_mode]);
 }
 
 /* Prints @words from column @start on, wrapping back to @start. */
@@ -372,6 +386,7 @@ static void json_system(const struct probe_info *pi)
 		json_str(pi->env);
 	else
 		printf("null");
+	printf(",\n  \"AIORING_BACKEND_valid\": %s", env_valid(pi->env) ? "true" : "false");
 	printf(",\n  \"mode\": \"%s\",\n", mode_names[pi->env_mode]);
 }
 
@@ -398,6 +413,8 @@ static void print_json(const struct probe_info *pi)
 	printf("  }\n}\n");
 }
 
+static const char probe_usage[] = "usage: aioring probe [--json]\n";
+
 /* Fails (1) when auto mode cannot make a ring: nothing here would run. */
 int cmd_probe(int argc, char **argv)
 {
@@ -409,9 +426,12 @@ int cmd_probe(int argc, char **argv)
 			json = 1;
 			continue;
 		}
-		fprintf(stderr, "aioring probe: unknown argument '%s'\n"
-			"usage: aioring probe [--json]\n", argv[i]);
-		return CLI_EXIT_USAGE;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("%s", probe_usage);
+			return CLI_EXIT_OK;
+		}
+		return cli_usage_error("probe", probe_usage,
+				       "unknown argument '%s'", argv[i]);
 	}
 	/* Four backend records with opcode lists: too big for a tool's stack
 	 * to be polite about. */

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,19 @@ static int not_a_ring(int fd)
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
 static int kernel_trapped;
 
+/* A misspelt AIORING_BACKEND would otherwise mean auto without a word:
+ * say so once per process. Relaxed: the flag only gates one message and
+ * orders nothing else. */
+static atomic_bool env_warned;
+
+static void warn_env(const char *v)
+{
+	if (atomic_exchange_explicit(&env_warned, true, memory_order_relaxed))
+		return;
+	fprintf(stderr, "aioring: AIORING_BACKEND=%s is not auto, kernel or "
+		"user: ignored, using auto\n", v);
+}
+
 static int env_mode(void)
 {
 	const char *v = getenv("AIORING_BACKEND");
@@ -85,6 +99,7 @@ static int env_mode(void)
 		return AIORING_MODE_KERNEL;
 	if (!strcmp(v, "user"))
 		return AIORING_MODE_USER;
+	warn_env(v);
 	return -1;
 }
 
@@ -416,24 +431,40 @@ static int seccomp_mode(void)
 	return v;
 }
 
+/* The struct as 0.1.0 shipped it: the smallest size a caller may pass. */
+#define KERNEL_PROBE_SIZE_0 \
+	(offsetof(struct aioring_kernel_probe, release) + 65)
+
+/*
+ * Fills a whole struct of this version, then copies what the caller has
+ * room for: a caller built against a newer header (bigger size) gets the
+ * fields this library knows, zeroes after them, and size saying where its
+ * knowledge ends.
+ */
 AIORING_EXPORT int aioring_probe_kernel(struct aioring_kernel_probe *out)
 {
+	struct aioring_kernel_probe k;
 	struct io_uring_params p;
 	struct utsname u;
 	int ret, trapped = 0;
+	size_t n;
 
-	if (!out)
+	if (!out || out->size < KERNEL_PROBE_SIZE_0)
 		return -EINVAL;
-	memset(out, 0, sizeof(*out));
+	n = out->size < sizeof(k) ? out->size : sizeof(k);
+	memset(&k, 0, sizeof(k));
 	if (!uname(&u))
-		snprintf(out->release, sizeof(out->release), "%s", u.release);
-	out->io_uring_disabled = read_int_file("/proc/sys/kernel/io_uring_disabled");
-	out->seccomp_mode = seccomp_mode();
+		snprintf(k.release, sizeof(k.release), "%s", u.release);
+	k.io_uring_disabled = read_int_file("/proc/sys/kernel/io_uring_disabled");
+	k.seccomp_mode = seccomp_mode();
 	memset(&p, 0, sizeof(p));
 	ret = kernel_setup(1, &p, &trapped);
 	if (ret >= 0)
 		close(ret);
-	out->setup_errno = ret < 0 ? -ret : 0;
-	out->sigsys = trapped;
+	k.setup_errno = ret < 0 ? -ret : 0;
+	k.sigsys = trapped;
+	memset((char *)out + n, 0, out->size - n);
+	k.size = (unsigned)n;
+	memcpy(out, &k, n);
 	return 0;
 }
