@@ -125,6 +125,21 @@ $(O)/examples/%: examples/%.c $(O)/libaioring.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libaioring.a $(LDLIBS)
 
+# The differential fuzzer (tests/fuzz/README): `make fuzz` runs it for
+# FUZZ_SECONDS over FUZZ_PHASE (setup, register, sqe or all) and keeps
+# every input that failed in tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 600
+FUZZ_PHASE   ?= all
+FUZZ_SRC := $(filter-out tests/fuzz/libfuzzer.c,$(wildcard tests/fuzz/*.c))
+all: $(O)/tests/fuzz/fuzz
+$(O)/tests/fuzz/fuzz: $(FUZZ_SRC) tests/fuzz/fuzz.h $(O)/libaioring.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(FUZZ_SRC) $(O)/libaioring.a $(LDLIBS)
+.PHONY: fuzz
+fuzz: $(O)/tests/fuzz/fuzz
+	$(O)/tests/fuzz/fuzz --seconds $(FUZZ_SECONDS) --phase $(FUZZ_PHASE) \
+		--corpus tests/fuzz/corpus --save tests/fuzz/corpus $(FUZZ_ARGS)
+
 deps:
 	@scripts/deps.sh
 
