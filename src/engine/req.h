@@ -36,6 +36,7 @@ struct eng_rw {
 	struct iovec fast_iov[ENG_FAST_IOV];
 	struct eng_kbuf_sel sel;	/* IOSQE_BUFFER_SELECT */
 	bool fixed;			/* READ/WRITE_FIXED: buffer buf_index */
+	bool checked;			/* the kernel's issue checks done (rw_check.c) */
 	uint16_t buf_index;
 };
 
