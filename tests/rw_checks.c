@@ -188,12 +188,20 @@ static void case_rw_flags(void)
 static void case_positions(void)
 {
 	struct io_uring ring;
-	int fd = t_tmpfd();
+	int fd = t_tmpfd(), p[2];
 
 	t_ring(&ring, 8, NULL);
 	CHECK_EQ(rd(&ring, fd, buf, 4, (__u64)-2, 0), -EINVAL);
 	CHECK_EQ(rd(&ring, 12345, buf, 4, (__u64)-2, 0), -EBADF);
 	CHECK_EQ(wr(&ring, 12345, buf, 4, 1ull << 63, 0), -EBADF);
+	/* a pipe ignores its position, but not a negative one */
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "abc", 3) == 3);
+	CHECK_EQ(rd(&ring, p[0], buf, 3, (__u64)-2, 0), -EINVAL);
+	CHECK_EQ(wr(&ring, p[1], buf, 3, (__u64)-5, RWF_NOWAIT), -EINVAL);
+	CHECK_EQ(rd(&ring, p[0], buf, 3, 7, 0), 3);
+	close(p[0]);
+	close(p[1]);
 	close(fd);
 	io_uring_queue_exit(&ring);
 }

@@ -8,6 +8,7 @@
  * does; without it a short transfer completes with its count.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -95,10 +96,14 @@ static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um)
 	return sr_import_iov(sr, um->msg_iov, um->msg_iovlen);
 }
 
+/* The kernel refuses a length beyond INT_MAX at prep for the plain
+ * send and receive ops (not the zero-copy ones), whatever the fd. */
+#define SR_LEN_OK(sqe) ((sqe)->len <= INT_MAX)
+
 int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = eng_sr_send_prep(req, sqe,
-				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE);
+	int ret = SR_LEN_OK(sqe) ? eng_sr_send_prep(req, sqe,
+				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE) : -EINVAL;
 
 	if (ret || !(req->sqe_flags & IOSQE_BUFFER_SELECT))
 		return ret;
@@ -110,6 +115,8 @@ int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 
 int eng_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
+	if (!SR_LEN_OK(sqe))
+		return -EINVAL;
 	return eng_sr_sendmsg_prep(req, sqe, SENDMSG_FLAGS);
 }
 
@@ -192,7 +199,7 @@ static int sr_recv_prep_common(struct eng_req *req,
 
 int eng_recv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = sr_recv_prep_common(req, sqe);
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : -EINVAL;
 
 	if (ret)
 		return ret;
@@ -205,7 +212,7 @@ int eng_recvmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	struct eng_sr *sr = &req->net.sr;
 	struct msghdr um;
-	int ret = sr_recv_prep_common(req, sqe);
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : -EINVAL;
 
 	if (ret)
 		return ret;

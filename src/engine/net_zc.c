@@ -8,8 +8,11 @@
  * The engine copies the data (a plain send): the buffer is free as soon as
  * the send returns, so the notification follows the result at once. As in
  * the kernel, the notification exists from the point where prep has
- * checked addr3 and CQE_SKIP_SUCCESS: any later failure, at prep or at
- * issue, still gets F_MORE and the notification (req.c posts both).
+ * checked addr3 and CQE_SKIP_SUCCESS: any later failure still gets the
+ * notification (req.c posts it), and the result says F_MORE, except in a
+ * chain that failed before the request ran (its own prep failure inside
+ * a chain too): the kernel posts those links with no flags (submit.c,
+ * req.c drop ENG_REQ_F_NOTIF_MORE there).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -47,7 +50,7 @@ int eng_send_zc_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)
 		return -EINVAL;
 	/* From here on the notification exists. */
-	req->flags |= ENG_REQ_F_NOTIF;
+	req->flags |= ENG_REQ_F_NOTIF | ENG_REQ_F_NOTIF_MORE;
 	sr->notif_res = 0;
 	if (req->opcode == IORING_OP_SEND_ZC) {
 		ret = eng_sr_send_prep(req, sqe, ZC_VALID);

@@ -137,13 +137,13 @@ int eng_rw_issue_check(int fd, int flags, int64_t *pos, bool write)
 	ret = rw_check_flags(fd, flags, fl, &st, write);
 	if (ret)
 		return ret;
-	/* A pipe is a stream: the kernel does not look at its position. */
+	if (*pos < -1)
+		return -EINVAL;
+	/* A pipe does not look at its position. */
 	if (S_ISFIFO(st.st_mode)) {
 		*pos = -1;
 		return 0;
 	}
-	if (*pos < -1)
-		return -EINVAL;
 	if (S_ISSOCK(st.st_mode)) {
 		if (*pos > 0)
 			return -ESPIPE;	/* sock_read_iter(), sock_write_iter() */

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Prep and issue checks of NOP, FSYNC, the send/receive ops and SEND_ZC
+ * that the engine made differently from the kernel (found by tests/fuzz):
+ * - NOP's IORING_NOP_FILE looks its file up at issue, by fd or, with
+ *   IORING_NOP_FIXED_FILE, in the fixed table; a missing one is -EBADF,
+ *   before IORING_NOP_FIXED_BUFFER's -EFAULT;
+ * - FSYNC refuses a negative offset at prep (-EINVAL, whatever the fd);
+ * - SEND, RECV, SENDMSG, RECVMSG refuse a length beyond INT_MAX at prep;
+ * - SEND_ZC's result has F_MORE when it fails on its own (prep or issue,
+ *   IOSQE_ASYNC too), and none when its chain failed it; the
+ *   notification follows either way.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "testlib.h"
+
+static char buf[64];
+
+static int one(struct io_uring *ring, struct io_uring_sqe *sqe)
+{
+	struct io_uring_cqe *cqe;
+	int res;
+
+	sqe->user_data = 7;
+	CHECK_EQ(io_uring_submit(ring), 1);
+	cqe = t_wait(ring, 5000);
+	CHECK_EQ(cqe->user_data, 7);
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+static int nop(struct io_uring *ring, int fd, unsigned flags)
+{
+	struct io_uring_sqe *sqe = t_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	sqe->fd = fd;
+	sqe->nop_flags = flags;
+	sqe->buf_index = 5;
+	return one(ring, sqe);
+}
+
+static void case_nop_files(void)
+{
+	struct io_uring ring;
+	int fds[2] = { -1, -1 };
+
+	t_ring(&ring, 8, NULL);
+	CHECK(pipe(fds) == 0);
+	CHECK_EQ(io_uring_register_files(&ring, (int[]){ fds[0], -1 }, 2), 0);
+	CHECK_EQ(nop(&ring, 0, IORING_NOP_FILE | IORING_NOP_FIXED_FILE), 0);
+	CHECK_EQ(nop(&ring, 1, IORING_NOP_FILE | IORING_NOP_FIXED_FILE), -EBADF);
+	CHECK_EQ(nop(&ring, 9, IORING_NOP_FILE | IORING_NOP_FIXED_FILE), -EBADF);
+	CHECK_EQ(nop(&ring, fds[1], IORING_NOP_FILE), 0);
+	CHECK_EQ(nop(&ring, -100, IORING_NOP_FILE | IORING_NOP_FIXED_BUFFER), -EBADF);
+	CHECK_EQ(nop(&ring, fds[1], IORING_NOP_FILE | IORING_NOP_FIXED_BUFFER), -EFAULT);
+	CHECK_EQ(nop(&ring, 5, IORING_NOP_FIXED_FILE), 0);	/* no FILE: unused */
+	close(fds[0]);
+	close(fds[1]);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_fsync_offset(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int fd = t_tmpfd();
+
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_fsync(sqe, fd, 0);
+	sqe->off = (__u64)-1;
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_fsync(sqe, 12345, 0);
+	sqe->off = (__u64)-2;
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_fsync(sqe, fd, 0);
+	sqe->off = (1ull << 62);
+	CHECK_EQ(one(&ring, sqe), 0);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_net_len(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct msghdr msg = { 0 };
+	int sv[2];
+
+	t_ring(&ring, 8, NULL);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(write(sv[1], "data", 4) == 4);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv(sqe, sv[0], buf, 0x80000000u, 0);
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_send(sqe, 12345, buf, 0xffffffffu, 0);
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_sendmsg(sqe, 12345, &msg, 0);
+	sqe->len = 0x80000000u;
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recvmsg(sqe, 12345, &msg, 0);
+	sqe->len = 0x90000000u;
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv(sqe, sv[0], buf, INT_MAX, 0);
+	CHECK_EQ(one(&ring, sqe), 4);
+	close(sv[0]);
+	close(sv[1]);
+	io_uring_queue_exit(&ring);
+}
+
+/* The result of @ud and then its notification. */
+static void expect_zc(struct io_uring *ring, uint64_t ud, int res, unsigned flags)
+{
+	T_EXPECT(ring, ud, res, flags);
+	T_EXPECT(ring, ud, 0, IORING_CQE_F_NOTIF);
+}
+
+static void case_zc_more(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+
+	t_ring(&ring, 8, NULL);
+	/* alone: F_MORE, at issue and with IOSQE_ASYNC */
+	sqe = t_sqe(&ring);
+	io_uring_prep_send_zc(sqe, 12345, buf, 8, 0, 0);
+	sqe->flags |= IOSQE_ASYNC;
+	sqe->user_data = 1;
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	expect_zc(&ring, 1, -EBADF, IORING_CQE_F_MORE);
+	/* a link of a chain that failed at submission: no flags */
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->nop_flags = 1u << 30;	/* unknown: fails at prep */
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 2;
+	sqe = t_sqe(&ring);
+	io_uring_prep_send_zc(sqe, 12345, buf, 8, 0, 0);
+	sqe->user_data = 3;
+	CHECK_EQ(io_uring_submit(&ring), 2);
+	T_EXPECT(&ring, 2, -EINVAL, 0);
+	expect_zc(&ring, 3, -ECANCELED, 0);
+	io_uring_queue_exit(&ring);
+}
+
+static const struct t_case cases[] = {
+	{ "nop_files", case_nop_files, 0 },
+	{ "fsync_offset", case_fsync_offset, 0 },
+	{ "net_len", case_net_len, 0 },
+	{ "zc_more", case_zc_more, 0 },
+	{ NULL, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	return t_main(argc, argv, cases);
+}
