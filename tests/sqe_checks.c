@@ -9,11 +9,19 @@
  * - SEND, RECV, SENDMSG, RECVMSG refuse a length beyond INT_MAX at prep;
  * - SEND_ZC's result has F_MORE when it fails on its own (prep or issue,
  *   IOSQE_ASYNC too), and none when its chain failed it; the
- *   notification follows either way.
+ *   notification follows either way;
+ * - SEND and RECV import their buffer at prep (-EFAULT before the fd);
+ *   SENDMSG copies the address before it looks at the iovec count; a
+ *   MSG_CMSG_COMPAT bit does not make a receive -EINVAL;
+ * - SPLICE checks the files' modes (-EBADF) before a pipe's offsets;
+ * - a WRITE that fails at once (a listening socket) fails at once with
+ *   IOSQE_ASYNC too, instead of waiting for the socket to be writable.
  */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "testlib.h"
@@ -155,15 +163,99 @@ static void case_zc_more(void)
 	io_uring_queue_exit(&ring);
 }
 
+static void case_net_prep(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct msghdr msg = { .msg_name = (void *)0x10000, .msg_namelen = 16,
+			      .msg_iovlen = 5000 };
+	int sv[2];
+
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_send(sqe, 12345, (void *)0xffff888000000000ull, 8, 0);
+	CHECK_EQ(one(&ring, sqe), -EFAULT);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv(sqe, 12345, (void *)0x8000000000000000ull, 8, 0);
+	CHECK_EQ(one(&ring, sqe), -EFAULT);
+	sqe = t_sqe(&ring);
+	io_uring_prep_sendmsg(sqe, 12345, &msg, 0);	/* name unmapped */
+	CHECK_EQ(one(&ring, sqe), -EFAULT);
+	msg.msg_name = &sin;
+	sqe = t_sqe(&ring);
+	io_uring_prep_sendmsg(sqe, 12345, &msg, 0);
+	CHECK_EQ(one(&ring, sqe), -EMSGSIZE);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(write(sv[1], "data", 4) == 4);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv(sqe, sv[0], buf, sizeof(buf), (int)0x80000000u);
+	CHECK_EQ(one(&ring, sqe), 4);
+	sqe = t_sqe(&ring);
+	io_uring_prep_recv(sqe, 12345, buf, sizeof(buf), (int)0x80000000u);
+	CHECK_EQ(one(&ring, sqe), -EBADF);
+	close(sv[0]);
+	close(sv[1]);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_splice_modes(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int p[2], fd = t_tmpfd();
+
+	t_ring(&ring, 8, NULL);
+	CHECK(pipe(p) == 0);
+	/* into a pipe's read end, with offsets on pipes: the mode first */
+	sqe = t_sqe(&ring);
+	io_uring_prep_splice(sqe, fd, 100, p[0], 100, 16, 0);
+	CHECK_EQ(one(&ring, sqe), -EBADF);
+	sqe = t_sqe(&ring);
+	io_uring_prep_splice(sqe, p[1], 5, fd, -1, 16, 0);
+	CHECK_EQ(one(&ring, sqe), -EBADF);
+	sqe = t_sqe(&ring);
+	io_uring_prep_splice(sqe, fd, 0, p[1], 7, 16, 0);
+	CHECK_EQ(one(&ring, sqe), -ESPIPE);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_async_fails_at_once(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK(l >= 0);
+	CHECK_EQ(bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	CHECK_EQ(listen(l, 1), 0);
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_write(sqe, l, buf, 8, 0);
+	sqe->flags |= IOSQE_ASYNC;
+	CHECK_EQ(one(&ring, sqe), -EPIPE);
+	close(l);
+	io_uring_queue_exit(&ring);
+}
+
 static const struct t_case cases[] = {
 	{ "nop_files", case_nop_files, 0 },
 	{ "fsync_offset", case_fsync_offset, 0 },
 	{ "net_len", case_net_len, 0 },
 	{ "zc_more", case_zc_more, 0 },
+	{ "net_prep", case_net_prep, 0 },
+	{ "splice_modes", case_splice_modes, 0 },
+	{ "async_fails_at_once", case_async_fails_at_once, 0 },
 	{ NULL, NULL, 0 },
 };
 
 int main(int argc, char **argv)
 {
+	signal(SIGPIPE, SIG_IGN);	/* a listening socket written to */
 	return t_main(argc, argv, cases);
 }

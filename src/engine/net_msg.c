@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "engine/net_int.h"
+#include "engine/rw_check.h"
 #include "util/ucopy.h"
 
 #define SR_UIO_MAXIOV	1024
@@ -84,11 +85,29 @@ static int sr_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe,
 	return 0;
 }
 
-/* The application's msghdr, as the kernel's copy_msghdr_from_user(). */
-static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um)
+/* The application's msghdr, as the kernel's copy_msghdr_from_user(): a
+ * send's address is copied (-EFAULT) before the iovecs are looked at. */
+static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um,
+			  bool send)
 {
+	int ret;
+
 	if (ucopy(um, (const void *)(uintptr_t)uaddr, sizeof(*um)))
 		return -EFAULT;
+	if (!um->msg_name)
+		um->msg_namelen = 0;
+	if ((int)um->msg_namelen < 0)
+		return -EINVAL;
+	if (um->msg_namelen > sizeof(struct sockaddr_storage))
+		um->msg_namelen = sizeof(struct sockaddr_storage);
+	if (!um->msg_namelen)
+		um->msg_name = NULL;
+	if (send && um->msg_name) {
+		ret = eng_net_copy_addr(&sr->addr, (uintptr_t)um->msg_name,
+					(int)um->msg_namelen);
+		if (ret)
+			return ret;
+	}
 	if (um->msg_iovlen > SR_UIO_MAXIOV)
 		return -EMSGSIZE;
 	sr->msg.msg_control = um->msg_control;
@@ -140,7 +159,12 @@ int eng_sr_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe,
 	}
 	if (!(sr->flags & IORING_SEND_VECTORIZED)) {
 		sr_single(sr, sqe->addr, sqe->len);
-		return 0;
+		/* imported at prep, as the kernel's (a registered or a
+		 * provided buffer is looked up later) */
+		if (sr->flags & IORING_RECVSEND_FIXED_BUF ||
+		    (req->sqe_flags & IOSQE_BUFFER_SELECT))
+			return 0;
+		return eng_rw_ubuf_check(sqe->addr, sqe->len);
 	}
 	if (sqe->len > SR_UIO_MAXIOV)
 		return -EINVAL;
@@ -159,14 +183,12 @@ int eng_sr_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe,
 		return ret;
 	if (sqe->addr2 || sqe->file_index)
 		return -EINVAL;
-	ret = sr_copy_msghdr(sr, sqe->addr, &um);
+	ret = sr_copy_msghdr(sr, sqe->addr, &um, true);
 	if (ret || !um.msg_name)
 		return ret;
-	ret = eng_net_copy_addr(&sr->addr, (uintptr_t)um.msg_name,
-				(int)um.msg_namelen);
 	sr->msg.msg_name = &sr->addr;
 	sr->msg.msg_namelen = um.msg_namelen;
-	return ret;
+	return 0;
 }
 
 /* As the kernel's io_recvmsg_prep(), up to the message itself. */
@@ -205,7 +227,9 @@ int eng_recv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return ret;
 	sr_single(&req->net.sr, sqe->addr, sqe->len);
 	req->net.sr.buf_len = sqe->len;
-	return 0;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
+		return 0;
+	return eng_rw_ubuf_check(sqe->addr, sqe->len);	/* as SEND's */
 }
 
 int eng_recvmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
@@ -218,7 +242,7 @@ int eng_recvmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return ret;
 	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
 		return eng_recvmsg_kbuf_prep(req, sqe);
-	ret = sr_copy_msghdr(sr, sqe->addr, &um);
+	ret = sr_copy_msghdr(sr, sqe->addr, &um, false);
 	if (ret)
 		return ret;
 	/* The kernel writes the name, the control data and the lengths
@@ -346,9 +370,9 @@ int eng_sr_issue(struct eng_req *req, bool send)
 			return -EAGAIN;
 	}
 	if (send)
-		ret = sendmsg(req->fd, &sr->msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = sendmsg(req->fd, &sr->msg, SR_SYSCALL_FLAGS(sr));
 	else
-		ret = recvmsg(req->fd, &sr->msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = recvmsg(req->fd, &sr->msg, SR_SYSCALL_FLAGS(sr));
 	if (ret < 0) {
 		ret = -errno;
 		if (ret == -EAGAIN && !sr->nowait)

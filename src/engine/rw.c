@@ -361,7 +361,11 @@ static ssize_t rw_mem_syscall(struct eng_req *req, bool write)
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0 && errno == ESPIPE)
 		eng_req_fdinfo_recheck(req);
-	return ret < 0 ? -errno : ret;
+	if (ret >= 0 || errno == ESPIPE)
+		return ret < 0 ? -errno : ret;
+	/* the kernel's checks first; a retry goes the general way */
+	ret = rw_error(req, write, errno);
+	return ret ? ret : -ESPIPE;
 }
 
 static int rw_finish(struct eng_req *req, ssize_t ret)
@@ -391,6 +395,14 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	unsigned info = eng_req_fdinfo(req);
 	ssize_t ret;
 
+	/* rw_flags, or a negative position: the kernel's checks come first
+	 * (preadv2() takes RWF_HIPRI, and refuses a position before the fd);
+	 * after a provided buffer was chosen, which the result reports. */
+	if (!rw->checked && (rw->rw_flags || rw->pos < -1)) {
+		ret = rw_kernel_check(req, write);
+		if (ret)
+			return rw_finish(req, ret);
+	}
 	if (!user_nowait && (info & ENG_FDI_DIRECT)) {
 		/* O_DIRECT ignores RWF_NOWAIT and would wait for the device
 		 * here, one request after the other: a worker takes it. */
@@ -436,13 +448,25 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 	int flags = req->rw.rw_flags;
 	ssize_t ret;
 
+	if (!req->rw.checked && (flags || req->rw.pos < -1)) {
+		ret = rw_kernel_check(req, write);
+		if (ret)
+			return rw_finish(req, ret);
+	}
 	if (!(req->flags & ENG_REQ_F_POLLABLE))
 		return rw_finish(req, rw_syscall(req, write, flags));
 	/* Sent here to finish a short transfer on a file that turned out to
 	 * be a stream (a stale hint, see wq.c): a stream reports it short. */
 	if (req->rw.done)
 		return rw_finish(req, 0);
+	/* Tried first: a file that fails (a listening socket written to)
+	 * or has data fails or completes at once, as in the kernel. */
 	for (;;) {
+		ret = rw_syscall(req, write, flags | ENG_RWF_USER_NOWAIT);
+		if (ret != -EAGAIN && ret != -EOPNOTSUPP)
+			break;
+		if (ret == -EAGAIN && (flags & ENG_RWF_USER_NOWAIT))
+			break;
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)
 			break;
@@ -582,13 +606,7 @@ static int rw_issue(struct eng_req *req, unsigned issue_flags, bool write)
 		ret = rw_iovec_prep_check(req);
 		return rw_fail(req, ret ?: eng_rw_ring_check(req->rw.rw_flags, write));
 	}
-	/* rw_flags, or a negative position: the kernel's checks come first
-	 * (preadv2() takes RWF_HIPRI, and refuses a position before the fd). */
-	if (!req->rw.checked && (req->rw.rw_flags || req->rw.pos < -1)) {
-		ret = rw_kernel_check(req, write);
-		if (ret)
-			return rw_fail(req, ret);
-	}
+
 	if (issue_flags & ENG_ISSUE_NONBLOCK) {
 		if (sel && !req->rw.sel.held)
 			return rw_sel_nonblock(req);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+#include "engine/engine.h"
 #include "engine/fsops.h"
 #include "engine/rsrc.h"
 
@@ -93,6 +94,24 @@ static int splice_wait(struct eng_req *req)
 	return ret ? ret : eng_wq_wait_fd(wq, req->fd, POLLOUT);
 }
 
+/*
+ * The kernel's io_splice() checks the files' modes (-EBADF) before the
+ * offsets on a pipe (-ESPIPE), splice(2) the other way round; and an
+ * io_uring fd cannot be spliced (-EINVAL), where an engine ring's fd is a
+ * pipe. Asked on the error path only.
+ */
+static int splice_error(struct eng_req *req, int err)
+{
+	int in = fcntl(req->fsop.dfd2, F_GETFL), out = fcntl(req->fd, F_GETFL);
+
+	if (in < 0 || out < 0 || (in & O_ACCMODE) == O_WRONLY ||
+	    (out & O_ACCMODE) == O_RDONLY || (in & O_PATH) || (out & O_PATH))
+		return -EBADF;
+	if (eng_lookup(req->fsop.dfd2) || eng_lookup(req->fd))
+		return -EINVAL;
+	return -err;
+}
+
 static ssize_t splice_blocking(struct eng_req *req)
 {
 	unsigned user = req->fsop.flags & ~SPLICE_F_FD_IN_FIXED;
@@ -105,8 +124,10 @@ static ssize_t splice_blocking(struct eng_req *req)
 			return n;
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN || (user & SPLICE_F_NONBLOCK))
-			return -errno;
+		if (errno != EAGAIN)
+			return splice_error(req, errno);
+		if (user & SPLICE_F_NONBLOCK)
+			return -EAGAIN;
 		ret = splice_wait(req);
 		if (ret)
 			return ret;
