@@ -85,10 +85,13 @@ const char *fz_errname(int64_t v, char *buf, size_t len)
 struct known {
 	char *pat, *why;
 };
-static struct known *known;
-static unsigned nknown;
+struct list {
+	struct known *v;
+	unsigned n;
+};
+static struct list known, open_defects;
 
-int fz_known_load(const char *path)
+static int list_load(struct list *l, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
@@ -103,22 +106,42 @@ int fz_known_load(const char *path)
 		*bar = 0;
 		end = bar + 3 + strcspn(bar + 3, "\n");
 		*end = 0;
-		known = realloc(known, (nknown + 1) * sizeof(*known));
-		known[nknown].pat = strdup(line);
-		known[nknown++].why = strdup(bar + 3);
+		l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v[l->n].pat = strdup(line);
+		l->v[l->n++].why = strdup(bar + 3);
 	}
 	fclose(f);
 	return 0;
 }
 
-const char *fz_known_match(const char *cls)
+static const char *list_match(const struct list *l, const char *cls)
 {
 	unsigned i;
 
-	for (i = 0; i < nknown; i++)
-		if (!fnmatch(known[i].pat, cls, 0))
-			return known[i].why;
+	for (i = 0; i < l->n; i++)
+		if (!fnmatch(l->v[i].pat, cls, 0))
+			return l->v[i].why;
 	return NULL;
+}
+
+int fz_known_load(const char *path)
+{
+	return list_load(&known, path);
+}
+
+const char *fz_known_match(const char *cls)
+{
+	return list_match(&known, cls);
+}
+
+int fz_open_load(const char *path)
+{
+	return list_load(&open_defects, path);
+}
+
+const char *fz_open_match(const char *cls)
+{
+	return list_match(&open_defects, cls);
 }
 
 /* --- classes ------------------------------------------------------------- */
@@ -232,13 +255,17 @@ static void where_of(const struct fz_input *in, int i, uint64_t ud,
 	}
 }
 
-/* The index of the first SQE of submit call @i (rets 0, 1: ring, env). */
-static unsigned batch_start(const struct fz_input *in, int i)
+/* The index of the first SQE that submit call @i could take: SQEs left
+ * over by an earlier call are taken first, so it is the sum of the earlier
+ * calls' counts (equal on both sides up to @i). */
+static unsigned batch_start(const struct fz_result *r, int i)
 {
-	unsigned idx = 0, j;
+	unsigned idx = 0;
+	int j;
 
-	for (j = 2; j < (unsigned)i && j - 2 < in->sqe.nbatch; j++)
-		idx += in->sqe.batch[j - 2];
+	for (j = 0; j < i; j++)
+		if (r->ret_what[j] && !strcmp(r->ret_what[j], "submit") && r->ret[j] > 0)
+			idx += (unsigned)r->ret[j];
 	return idx;
 }
 
@@ -270,7 +297,7 @@ static void cmp_rets(const struct fz_input *in, const struct fz_result *k,
 		snprintf(w, sizeof(w), "-");
 		if (in->phase == FZ_SQE && !strcmp(what, "submit")) {
 			int64_t sub = k->ret[i] < e->ret[i] ? k->ret[i] : e->ret[i];
-			unsigned idx = batch_start(in, i) + (sub > 0 ? (unsigned)sub : 1) - 1;
+			unsigned idx = batch_start(k, i) + (sub > 0 ? (unsigned)sub : 1) - 1;
 
 			*cut = idx + 1;
 			if (idx < in->sqe.nsqe)

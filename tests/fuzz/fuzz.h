@@ -263,6 +263,10 @@ void fz_compare(const struct fz_input *in, const struct fz_result *k,
 /* Known differences (tests/fuzz/known.txt): the reason, or NULL. */
 int fz_known_load(const char *path);
 const char *fz_known_match(const char *cls);
+/* Open defects (tests/fuzz/open.txt): found, their fix pending in another
+ * part of the engine; counted and shown, not failures. */
+int fz_open_load(const char *path);
+const char *fz_open_match(const char *cls);
 /* "-EFAULT", "+", "0"... */
 const char *fz_errname(int64_t v, char *buf, size_t len);
 const char *fz_op_name(unsigned op);

@@ -41,13 +41,14 @@
 struct stat_class {
 	char cls[160];
 	unsigned n;
-	bool fail;
+	bool fail, open;
 	uint64_t seed, index;
 	int phase;
 };
 
 struct stats {
 	unsigned inputs, clean, known, unstable, oracle_bad, crashes, hangs, fails;
+	unsigned open;		/* classes on the open list (not failures) */
 };
 
 static struct {
@@ -215,6 +216,20 @@ static void report(const struct fz_input *in, struct fz_result *res,
 	}
 }
 
+/* A class on the open list: a defect found, its fix pending (open.txt). */
+static void count_open(const struct fz_input *in, const char *what)
+{
+	struct stat_class *c = class_of(what);
+
+	g.ph[in->phase].open++;
+	if (c && c->n++ == 0) {
+		c->open = true;
+		c->seed = in->seed;
+		c->index = in->index;
+		c->phase = in->phase;
+	}
+}
+
 /* Runs one input and counts what came of it; returns true on a failure. */
 static bool run_input(const struct fz_input *in)
 {
@@ -231,12 +246,17 @@ static bool run_input(const struct fz_input *in)
 	st->inputs++;
 	run_both(in, res, end);
 	if (end[1]) {
-		snprintf(what, sizeof(what), "%s engine %s (stage %s)",
-			 fz_phase_names[in->phase], end[1] < 0 ? "hang" : "crash",
-			 fz_stage_names[res[1].stage]);
+		snprintf(what, sizeof(what), "%s%s%s engine %s (stage %s)",
+			 fz_phase_names[in->phase], in->phase == FZ_SETUP ? " ptr=" : "",
+			 in->phase == FZ_SETUP ? fz_ptr_name(in->setup.ptr) : "",
+			 end[1] < 0 ? "hang" : "crash", fz_stage_names[res[1].stage]);
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s",
 			 end[1] > 0 ? " signal " : "", end[1] > 0 ? strsignal(end[1]) : "");
 		*(end[1] < 0 ? &st->hangs : &st->crashes) += 1;
+		if (fz_open_match(what)) {
+			count_open(in, what);
+			goto out;
+		}
 		report(in, res, what, "the engine's child did not finish");
 		fail = true;
 		goto out;
@@ -246,8 +266,12 @@ static bool run_input(const struct fz_input *in)
 		goto out;
 	}
 	fz_compare(in, &res[0], &res[1], &v);
-	for (i = 0; i < v.nclass; i++)
-		unknown |= !fz_known_match(v.cls[i]);
+	for (i = 0; i < v.nclass; i++) {
+		if (fz_open_match(v.cls[i]))
+			count_open(in, v.cls[i]);
+		else
+			unknown |= !fz_known_match(v.cls[i]);
+	}
 	if (unknown) {		/* does it come back? */
 		run_both(in, res, end);
 		if (end[1] || end[0])
@@ -255,7 +279,7 @@ static bool run_input(const struct fz_input *in)
 		else
 			fz_compare(in, &res[0], &res[1], &v2);
 		for (i = 0; i < v.nclass; i++) {
-			if (fz_known_match(v.cls[i]))
+			if (fz_known_match(v.cls[i]) || fz_open_match(v.cls[i]))
 				continue;
 			for (j = 0; j < v2.nclass && strcmp(v.cls[i], v2.cls[j]); j++)
 				;
@@ -302,9 +326,10 @@ static void replay_one(const struct fz_input *in)
 		printf("ends: kernel %d, engine %d (-1 hang, >0 signal)\n", end[0], end[1]);
 	fz_compare(in, &res[0], &res[1], &v);
 	for (i = 0; i < v.nclass; i++) {
-		const char *why = fz_known_match(v.cls[i]);
+		const char *why = fz_known_match(v.cls[i]) ?: fz_open_match(v.cls[i]);
 
-		printf("%s: %s\n    %s\n", why ? "known" : "MISMATCH", v.cls[i], v.detail[i]);
+		printf("%s: %s\n    %s\n", why ? (fz_known_match(v.cls[i]) ? "known" : "open") :
+		       "MISMATCH", v.cls[i], v.detail[i]);
 		if (why)
 			printf("    (%s)\n", why);
 	}
@@ -347,13 +372,15 @@ static void summary(uint64_t seed)
 		if (!s->inputs)
 			continue;
 		printf("  %-8s inputs %u: same %u, known differences %u, unstable %u, "
-		       "oracle unusable %u, engine crashes %u, hangs %u, failed %u\n",
-		       fz_phase_names[p], s->inputs, s->clean, s->known, s->unstable,
-		       s->oracle_bad, s->crashes, s->hangs, s->fails);
+		       "oracle unusable %u, engine crashes %u, hangs %u, open %u, "
+		       "failed %u\n", fz_phase_names[p], s->inputs, s->clean,
+		       s->known, s->unstable, s->oracle_bad, s->crashes, s->hangs,
+		       s->open, s->fails);
 	}
 	for (i = 0; i < g.ncls; i++)
 		printf("  %s %5u  %s  (e.g. --phase %s --seed %" PRIu64 " --index %" PRIu64 ")\n",
-		       g.cls[i].fail ? "FAIL " : "known", g.cls[i].n, g.cls[i].cls,
+		       g.cls[i].fail ? "FAIL " : g.cls[i].open ? "OPEN " : "known",
+		       g.cls[i].n, g.cls[i].cls,
 		       fz_phase_names[g.cls[i].phase], g.cls[i].seed, g.cls[i].index);
 }
 
@@ -373,9 +400,11 @@ int main(int argc, char **argv)
 		{ "phase", 1, 0, 'p' }, { "seed", 1, 0, 's' }, { "seconds", 1, 0, 't' },
 		{ "count", 1, 0, 'n' }, { "index", 1, 0, 'i' }, { "corpus", 1, 0, 'c' },
 		{ "save", 1, 0, 'S' }, { "known", 1, 0, 'k' }, { "window", 1, 0, 'w' },
-		{ "replay", 1, 0, 'r' }, { "verbose", 0, 0, 'v' }, { 0 },
+		{ "replay", 1, 0, 'r' }, { "verbose", 0, 0, 'v' },
+		{ "open", 1, 0, 'o' }, { 0 },
 	};
 	const char *known = "tests/fuzz/known.txt", *corpus = NULL, *replay = NULL;
+	const char *open_list = "tests/fuzz/open.txt";
 	uint64_t seed = 0, index = 0, count = UINT64_MAX, t_end;
 	bool have_seed = false, have_index = false;
 	unsigned seconds = 10, fails = 0;
@@ -395,6 +424,7 @@ int main(int argc, char **argv)
 		case 'w': g.window_ms = (unsigned)atoi(optarg); break;
 		case 'r': replay = optarg; break;
 		case 'v': g.verbose = true; break;
+		case 'o': open_list = optarg; break;
 		default: return 2;
 		}
 	}
@@ -409,6 +439,8 @@ int main(int argc, char **argv)
 	}
 	if (fz_known_load(known))
 		fprintf(stderr, "fuzz: no known-differences list %s\n", known);
+	if (*open_list)
+		fz_open_load(open_list);
 	if (!have_seed)
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	setvbuf(stdout, NULL, _IOLBF, 0);
