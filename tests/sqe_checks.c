@@ -15,9 +15,14 @@
  *   MSG_CMSG_COMPAT bit does not make a receive -EINVAL;
  * - SPLICE checks the files' modes (-EBADF) before a pipe's offsets;
  * - a WRITE that fails at once (a listening socket) fails at once with
- *   IOSQE_ASYNC too, instead of waiting for the socket to be writable.
+ *   IOSQE_ASYNC too, instead of waiting for the socket to be writable;
+ * - SEND_ZC with IORING_SEND_ZC_REPORT_USAGE: the notification says
+ *   "copied" when nothing went zero-copy, a failed send too;
+ * - MSG_RING to an O_PATH descriptor is -EBADF (the kernel's fget());
+ * - SPLICE to or from an io_uring fd is -EINVAL.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -243,6 +248,53 @@ static void case_async_fails_at_once(void)
 	io_uring_queue_exit(&ring);
 }
 
+static void case_zc_usage_failed(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_send_zc(sqe, 12345, buf, 8, 0, IORING_SEND_ZC_REPORT_USAGE);
+	sqe->user_data = 1;
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	T_EXPECT(&ring, 1, -EBADF, IORING_CQE_F_MORE);
+	T_EXPECT(&ring, 1, (int)IORING_NOTIF_USAGE_ZC_COPIED, IORING_CQE_F_NOTIF);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_msg_ring_opath(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int fd = open(".", O_PATH);
+
+	CHECK(fd >= 0);
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_msg_ring(sqe, fd, 0, 0, 0);
+	CHECK_EQ(one(&ring, sqe), -EBADF);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_splice_ring_fd(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int p[2];
+
+	t_ring(&ring, 8, NULL);
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "abc", 3) == 3);
+	sqe = t_sqe(&ring);
+	io_uring_prep_splice(sqe, p[0], -1, ring.ring_fd, -1, 3, 0);
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
 static const struct t_case cases[] = {
 	{ "nop_files", case_nop_files, 0 },
 	{ "fsync_offset", case_fsync_offset, 0 },
@@ -251,6 +303,9 @@ static const struct t_case cases[] = {
 	{ "net_prep", case_net_prep, 0 },
 	{ "splice_modes", case_splice_modes, 0 },
 	{ "async_fails_at_once", case_async_fails_at_once, 0 },
+	{ "zc_usage_failed", case_zc_usage_failed, 0 },
+	{ "msg_ring_opath", case_msg_ring_opath, 0 },
+	{ "splice_ring_fd", case_splice_ring_fd, 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -49,9 +49,12 @@ int eng_send_zc_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)
 		return -EINVAL;
-	/* From here on the notification exists. */
+	/* From here on the notification exists. With REPORT_USAGE it says
+	 * "copied" whenever nothing went zero-copy: always, here. */
 	req->flags |= ENG_REQ_F_NOTIF | ENG_REQ_F_NOTIF_MORE;
-	sr->notif_res = 0;
+	sr->notif_res = !(sqe->ioprio & ~ZC_VALID) &&
+			(sqe->ioprio & IORING_SEND_ZC_REPORT_USAGE) ?
+			IORING_NOTIF_USAGE_ZC_COPIED : 0;
 	if (req->opcode == IORING_OP_SEND_ZC) {
 		ret = eng_sr_send_prep(req, sqe, ZC_VALID);
 		if (!ret && (sr->flags & IORING_RECVSEND_FIXED_BUF))
@@ -79,16 +82,11 @@ static int zc_supported(int fd)
 
 int eng_send_zc_issue(struct eng_req *req, unsigned issue_flags)
 {
-	struct eng_sr *sr = &req->net.sr;
 	int ret = zc_supported(req->fd);
 
 	if (ret) {
 		eng_req_set_res(req, ret, 0);
 		return ENG_ISSUE_DONE;
 	}
-	ret = eng_sr_issue(req, true);
-	if (ret == ENG_ISSUE_DONE && req->res > 0 &&
-	    (sr->flags & IORING_SEND_ZC_REPORT_USAGE))
-		sr->notif_res = IORING_NOTIF_USAGE_ZC_COPIED;
-	return ret;
+	return eng_sr_issue(req, true);
 }

@@ -295,10 +295,14 @@ static ssize_t rw_error(struct eng_req *req, bool write, int err)
 		rw->pos = -1;
 		return 0;
 	}
-	/* A file without read_iter/write_iter (an eventfd's write): the
-	 * system call refuses any rw_flags, the kernel's loop_rw_iter()
-	 * takes them (checked above) and only RWF_NOWAIT means something. */
-	if (err == EOPNOTSUPP && (rw->rw_flags & ~ENG_RWF_USER_NOWAIT)) {
+	/*
+	 * rw_flags passed the kernel's checks above, yet the call refuses
+	 * them: a file without read_iter/write_iter (an eventfd's write),
+	 * where the kernel's loop_rw_iter() takes them and only RWF_NOWAIT
+	 * means something, or a buffered write to a file system without
+	 * async buffered writes, where the kernel says -EAGAIN too.
+	 */
+	if (err == EOPNOTSUPP && rw->rw_flags) {
 		if (rw->rw_flags & ENG_RWF_USER_NOWAIT)
 			return -EAGAIN;
 		rw->rw_flags = 0;
@@ -307,16 +311,18 @@ static ssize_t rw_error(struct eng_req *req, bool write, int err)
 	return -err;
 }
 
-static ssize_t rw_syscall(struct eng_req *req, bool write, int flags)
+/* The system call with the request's rw_flags (which rw_error() may drop)
+ * and, if @nowait, RWF_NOWAIT. */
+static ssize_t rw_syscall(struct eng_req *req, bool write, bool nowait)
 {
 	struct eng_rw *rw = &req->rw;
-	int extra = flags & ~rw->rw_flags;	/* the engine's RWF_NOWAIT */
 	ssize_t ret;
+	int flags;
 
 	for (;;) {
 		off_t pos = rw->pos == -1 ? -1 : (off_t)(rw->pos + (int64_t)rw->done);
 
-		flags = rw->rw_flags | extra;	/* rw_error() may drop some */
+		flags = rw->rw_flags | (nowait ? ENG_RWF_USER_NOWAIT : 0);
 		ret = rw_call(req->fd, rw, pos, flags, write);
 		if (ret >= 0)
 			return ret;
@@ -414,7 +420,7 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 		if (ret != -ESPIPE)
 			return rw_finish(req, ret);
 	}
-	ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
+	ret = rw_syscall(req, write, true);
 	if (ret == -EAGAIN)
 		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {
@@ -445,16 +451,16 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
  */
 static int rw_issue_blocking(struct eng_req *req, bool write)
 {
-	int flags = req->rw.rw_flags;
+	bool user_nowait = req->rw.rw_flags & ENG_RWF_USER_NOWAIT;
 	ssize_t ret;
 
-	if (!req->rw.checked && (flags || req->rw.pos < -1)) {
+	if (!req->rw.checked && (req->rw.rw_flags || req->rw.pos < -1)) {
 		ret = rw_kernel_check(req, write);
 		if (ret)
 			return rw_finish(req, ret);
 	}
 	if (!(req->flags & ENG_REQ_F_POLLABLE))
-		return rw_finish(req, rw_syscall(req, write, flags));
+		return rw_finish(req, rw_syscall(req, write, false));
 	/* Sent here to finish a short transfer on a file that turned out to
 	 * be a stream (a stale hint, see wq.c): a stream reports it short. */
 	if (req->rw.done)
@@ -462,17 +468,17 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 	/* Tried first: a file that fails (a listening socket written to)
 	 * or has data fails or completes at once, as in the kernel. */
 	for (;;) {
-		ret = rw_syscall(req, write, flags | ENG_RWF_USER_NOWAIT);
+		ret = rw_syscall(req, write, true);
 		if (ret != -EAGAIN && ret != -EOPNOTSUPP)
 			break;
-		if (ret == -EAGAIN && (flags & ENG_RWF_USER_NOWAIT))
+		if (ret == -EAGAIN && user_nowait)
 			break;
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)
 			break;
-		ret = rw_syscall(req, write, flags | ENG_RWF_USER_NOWAIT);
+		ret = rw_syscall(req, write, true);
 		if (ret == -EOPNOTSUPP)		/* no NOWAIT: poll said ready */
-			ret = rw_syscall(req, write, flags);
+			ret = rw_syscall(req, write, false);
 		if (ret != -EAGAIN)
 			break;
 	}

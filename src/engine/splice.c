@@ -103,11 +103,16 @@ static int splice_wait(struct eng_req *req)
 static int splice_error(struct eng_req *req, int err)
 {
 	int in = fcntl(req->fsop.dfd2, F_GETFL), out = fcntl(req->fd, F_GETFL);
+	/* the request holds dups of both: found by inode */
+	bool ring_in = eng_lookup_dup(req->fsop.dfd2);
+	bool ring_out = eng_lookup_dup(req->fd);
 
-	if (in < 0 || out < 0 || (in & O_ACCMODE) == O_WRONLY ||
-	    (out & O_ACCMODE) == O_RDONLY || (in & O_PATH) || (out & O_PATH))
+	/* an io_uring fd is open for reading and writing */
+	if (in < 0 || out < 0 || (in & O_PATH) || (out & O_PATH) ||
+	    (!ring_in && (in & O_ACCMODE) == O_WRONLY) ||
+	    (!ring_out && (out & O_ACCMODE) == O_RDONLY))
 		return -EBADF;
-	if (eng_lookup(req->fsop.dfd2) || eng_lookup(req->fd))
+	if (ring_in || ring_out)
 		return -EINVAL;
 	return -err;
 }
