@@ -413,6 +413,12 @@ int fz_env_register(struct io_uring *ring, unsigned bits)
 	return 0;
 }
 
+void fz_env_destroy(struct fz_env *env)
+{
+	munmap((void *)(uintptr_t)FZ_BASE, FZ_NPAGES * FZ_PAGE);
+	fz_env_remove_dir(env->dir);
+}
+
 static int rm_one(const char *path, const struct stat *st, int type,
 		  struct FTW *ftw)
 {

@@ -38,7 +38,7 @@ uint64_t fz_input_seed(uint64_t seed, uint64_t index, int phase);
 /* --- the environment (env.c) --------------------------------------------- */
 
 /* Application memory at a fixed address, the same in every child. */
-#define FZ_BASE		0x100000000000ull
+#define FZ_BASE		0x200000000000ull	/* clear of ASan's shadow */
 #define FZ_PAGE		4096u
 #define FZ_PG(n)	(FZ_BASE + (uint64_t)(n) * FZ_PAGE)
 #define FZ_DATA		FZ_PG(0)	/* 16 pages of patterned data */
@@ -146,6 +146,8 @@ struct fz_env {
 int fz_env_create(struct fz_env *env);
 /* After the ring exists: the FZ_ENV_* registrations; 0 or -errno. */
 int fz_env_register(struct io_uring *ring, unsigned env_bits);
+/* In-process use (libfuzzer.c): unmaps the memory, removes the dir. */
+void fz_env_destroy(struct fz_env *env);
 /* In the parent: removes a child's temp dir. */
 void fz_env_remove_dir(const char *dir);
 /* Fills the scratch pages from @seed. */
