@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -267,6 +268,11 @@ static void case_nowait_eventfd_write(void)
 	CHECK(efd >= 0);
 	t_ring(&ring, 8, NULL);
 	CHECK_EQ(wr(&ring, efd, &v, 8, 0, RWF_NOWAIT), -EAGAIN);
+	close(efd);
+	/* tmpfs: no FMODE_NOWAIT, refused */
+	efd = memfd_create("rw_checks", 0);
+	CHECK(efd >= 0);
+	CHECK_EQ(wr(&ring, efd, "abcd", 4, 4096, RWF_NOWAIT), -EOPNOTSUPP);
 	close(efd);
 	io_uring_queue_exit(&ring);
 }

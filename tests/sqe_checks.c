@@ -19,7 +19,12 @@
  * - SEND_ZC with IORING_SEND_ZC_REPORT_USAGE: the notification says
  *   "copied" when nothing went zero-copy, a failed send too;
  * - MSG_RING to an O_PATH descriptor is -EBADF (the kernel's fget());
- * - SPLICE to or from an io_uring fd is -EINVAL.
+ * - SPLICE to or from an io_uring fd is -EINVAL (-ESPIPE first for an
+ *   offset on a pipe at the other end);
+ * - FUTEX_WAITV copies its array (-EFAULT) before the engine's lower limit;
+ * - SEND with a destination of length 0: the protocol's answer (UDP:
+ *   -EINVAL), not the socket's "no destination";
+ * - READ_FIXED on an O_PATH fd: -EBADF before the buffer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -290,8 +295,39 @@ static void case_splice_ring_fd(void)
 	sqe = t_sqe(&ring);
 	io_uring_prep_splice(sqe, p[0], -1, ring.ring_fd, -1, 3, 0);
 	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_splice(sqe, p[0], 5, ring.ring_fd, -1, 3, 0);
+	CHECK_EQ(one(&ring, sqe), -ESPIPE);
 	close(p[0]);
 	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
+static void case_misc_order(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				   .sin_port = htons(9) };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int u = socket(AF_INET, SOCK_DGRAM, 0), op = open(".", O_PATH);
+
+	CHECK(u >= 0 && op >= 0);
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_futex_waitv(sqe, NULL, 128, 0);
+	CHECK_EQ(one(&ring, sqe), -EFAULT);
+	sqe = t_sqe(&ring);
+	io_uring_prep_futex_waitv(sqe, NULL, 129, 0);
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_sendto(sqe, u, buf, 4, 0, (struct sockaddr *)&sin, 0);
+	CHECK_EQ(one(&ring, sqe), -EINVAL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_read_fixed(sqe, op, buf, 16, 0, 3);
+	CHECK_EQ(one(&ring, sqe), -EBADF);
+	close(u);
+	close(op);
 	io_uring_queue_exit(&ring);
 }
 
@@ -306,6 +342,7 @@ static const struct t_case cases[] = {
 	{ "zc_usage_failed", case_zc_usage_failed, 0 },
 	{ "msg_ring_opath", case_msg_ring_opath, 0 },
 	{ "splice_ring_fd", case_splice_ring_fd, 0 },
+	{ "misc_order", case_misc_order, 0 },
 	{ NULL, NULL, 0 },
 };
 

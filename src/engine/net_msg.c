@@ -155,7 +155,10 @@ int eng_sr_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe,
 		if (ret)
 			return ret;
 		sr->msg.msg_name = &sr->addr;
-		sr->msg.msg_namelen = sqe->addr_len;
+		/* A name of length 0: the kernel passes it on and the
+		 * protocol refuses it (UDP: -EINVAL); sendmsg(2) would
+		 * drop it. One byte gets the protocol's answer. */
+		sr->msg.msg_namelen = sqe->addr_len ? sqe->addr_len : 1;
 	}
 	if (!(sr->flags & IORING_SEND_VECTORIZED)) {
 		sr_single(sr, sqe->addr, sqe->len);

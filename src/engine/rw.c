@@ -303,8 +303,10 @@ static ssize_t rw_error(struct eng_req *req, bool write, int err)
 	 * async buffered writes, where the kernel says -EAGAIN too.
 	 */
 	if (err == EOPNOTSUPP && rw->rw_flags) {
+		/* tmpfs has no FMODE_NOWAIT: the kernel refuses it too
+		 * (asked, not hinted: this decides the result) */
 		if (rw->rw_flags & ENG_RWF_USER_NOWAIT)
-			return -EAGAIN;
+			return eng_rw_in_memory(req->fd) ? -EOPNOTSUPP : -EAGAIN;
 		rw->rw_flags = 0;
 		return 0;
 	}
@@ -600,9 +602,14 @@ static int rw_issue(struct eng_req *req, unsigned issue_flags, bool write)
 	if (req->rw.fixed && !req->buf_node) {
 		ret = eng_buffer_get(req->ctx, req->rw.buf_index, req->rw.addr,
 				     req->rw.len, &req->buf_node);
-		/* the kernel has looked the file up before the buffer */
-		if (ret && !req->file_node && fcntl(req->fd, F_GETFD) < 0)
-			ret = -EBADF;
+		/* the kernel has looked the file up before the buffer (an
+		 * O_PATH fd is none to it) */
+		if (ret && !req->file_node) {
+			int fl = fcntl(req->fd, F_GETFL);
+
+			if (fl < 0 || (fl & O_PATH))
+				ret = -EBADF;
+		}
 		if (ret)
 			return rw_fail(req, ret);
 	}

@@ -86,6 +86,14 @@ static bool rw_dontcache_ok(int fd, const struct stat *st)
 	       sfs.f_type == BTRFS_SUPER_MAGIC;
 }
 
+bool eng_rw_in_memory(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) &&
+	       (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC);
+}
+
 /* Files without FMODE_NOWAIT: character devices other than the memory
  * devices (/dev/null, /dev/zero: major 1) and the ones in between. */
 static bool rw_nowait_ok(const struct stat *st)

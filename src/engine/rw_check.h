@@ -32,6 +32,8 @@ int eng_rw_iovec_check(const struct iovec *uiov, int nr);
  * *pos to -1 where the file has none (pipes, sockets at 0). */
 int eng_rw_issue_check(int fd, int flags, int64_t *pos, bool write);
 
+/* A file on tmpfs or ramfs (asked now, not a cached hint). */
+bool eng_rw_in_memory(int fd);
 /* The kernel's answer to a read or write on an io_uring fd (an engine
  * ring's fd is a pipe, which would take them). */
 int eng_rw_ring_check(int flags, bool write);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <unistd.h>
 #include "engine/engine.h"
@@ -94,6 +95,13 @@ static int splice_wait(struct eng_req *req)
 	return ret ? ret : eng_wq_wait_fd(wq, req->fd, POLLOUT);
 }
 
+static bool splice_pipe_off(int fd, uint64_t off)
+{
+	struct stat st;
+
+	return off != SPLICE_NO_OFF && !fstat(fd, &st) && S_ISFIFO(st.st_mode);
+}
+
 /*
  * The kernel's io_splice() checks the files' modes (-EBADF) before the
  * offsets on a pipe (-ESPIPE), splice(2) the other way round; and an
@@ -112,6 +120,10 @@ static int splice_error(struct eng_req *req, int err)
 	    (!ring_in && (in & O_ACCMODE) == O_WRONLY) ||
 	    (!ring_out && (out & O_ACCMODE) == O_RDONLY))
 		return -EBADF;
+	/* the other side a pipe with an offset: -ESPIPE first */
+	if ((ring_in && splice_pipe_off(req->fd, req->fsop.off)) ||
+	    (ring_out && splice_pipe_off(req->fsop.dfd2, req->fsop.off2)))
+		return -ESPIPE;
 	if (ring_in || ring_out)
 		return -EINVAL;
 	return -err;
