@@ -156,6 +156,42 @@ static void case_iovec_before_fd(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* Behind a drain a bad iovec array still fails at submission, and ends
+ * it, as the kernel's prep does. */
+static void case_iovec_behind_drain(void)
+{
+	struct iovec iov = { KERNEL_PTR, 8 };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int p[2];
+
+	t_ring(&ring, 8, NULL);
+	CHECK(pipe(p) == 0);
+	sqe = t_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf, 8, 0);	/* waits */
+	sqe->user_data = 1;
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->flags |= IOSQE_IO_DRAIN;
+	sqe->user_data = 2;
+	sqe = t_sqe(&ring);
+	io_uring_prep_readv(sqe, p[0], &iov, 1, 0);
+	sqe->user_data = 3;
+	sqe = t_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 4;
+	CHECK_EQ(io_uring_submit(&ring), 3);
+	CHECK(write(p[1], "12345678", 8) == 8);
+	/* the kernel posts the failure at once, the engine after the
+	 * drain (the order is not what this checks) */
+	T_EXPECT_SET(&ring, 3, (uint64_t[]){ 1, 2, 3 }, (int[]){ 8, 0, -EFAULT });
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	T_EXPECT(&ring, 4, 0, 0);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
 static void case_rw_flags(void)
 {
 	struct io_uring ring;
@@ -301,6 +337,7 @@ static const struct t_case cases[] = {
 	{ "stream_offsets", case_stream_offsets, 0 },
 	{ "buffer_at_prep", case_buffer_at_prep, 0 },
 	{ "iovec_before_fd", case_iovec_before_fd, 0 },
+	{ "iovec_behind_drain", case_iovec_behind_drain, 0 },
 	{ "rw_flags", case_rw_flags, 0 },
 	{ "positions", case_positions, 0 },
 	{ "ring_fd", case_ring_fd, 0 },

@@ -106,8 +106,9 @@ static int rwv_select_prep(struct eng_req *req)
  * The iovec array stays in the application's memory for the inline try,
  * which reads it there: checking it here would cost a system call. An
  * error from that try checks it then (rw_syscall()), so a bad array still
- * fails as at prep. In a chain or with IOSQE_ASYNC, where the kernel's
- * prep failure would keep other requests from running, it is checked now.
+ * fails as at prep. In a chain, with IOSQE_ASYNC or behind a drain, where
+ * the kernel's prep failure would keep other requests from running or
+ * the try comes after the submit call, it is checked now.
  */
 int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
@@ -123,8 +124,11 @@ int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	rw->iov = (struct iovec *)(uintptr_t)rw->addr;
 	rw->nr_iov = (int)rw->len;
 	rw->total = (size_t)-1;		/* summed once readable */
-	if ((req->sqe_flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) ||
-	    req->ctx->link_head)
+	/* Relaxed: a hint of a drain in force; a request deferred by one
+	 * runs after the submit call, too late to end its submission. */
+	if ((req->sqe_flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC |
+			       IOSQE_IO_DRAIN)) || req->ctx->link_head ||
+	    atomic_load_explicit(&req->ctx->defer_pending, memory_order_relaxed))
 		return eng_rw_iovec_check(rw->iov, rw->nr_iov);
 	return 0;
 }
