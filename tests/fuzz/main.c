@@ -245,19 +245,27 @@ static bool run_input(const struct fz_input *in)
 		return false;
 	st->inputs++;
 	run_both(in, res, end);
-	if (end[1]) {
-		snprintf(what, sizeof(what), "%s%s%s engine %s (stage %s)",
+	/* A crash or hang of the engine's child is a failure; so is one of
+	 * the kernel's: it runs the library's own front too ("library" when
+	 * both died, "kernel-backend" when only the kernel's did). */
+	if (end[1] || end[0] > 0) {
+		int e = end[1] ? end[1] : end[0];
+		const char *who = end[1] && end[0] > 0 ? "library" :
+				  end[1] ? "engine" : "kernel-backend";
+
+		snprintf(what, sizeof(what), "%s%s%s %s %s (stage %s)",
 			 fz_phase_names[in->phase], in->phase == FZ_SETUP ? " ptr=" : "",
-			 in->phase == FZ_SETUP ? fz_ptr_name(in->setup.ptr) : "",
-			 end[1] < 0 ? "hang" : "crash", fz_stage_names[res[1].stage]);
+			 in->phase == FZ_SETUP ? fz_ptr_name(in->setup.ptr) : "", who,
+			 e < 0 ? "hang" : "crash", fz_stage_names[res[end[1] ? 1 : 0].stage]);
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s",
-			 end[1] > 0 ? " signal " : "", end[1] > 0 ? strsignal(end[1]) : "");
-		*(end[1] < 0 ? &st->hangs : &st->crashes) += 1;
+			 e > 0 ? " signal " : "", e > 0 ? strsignal(e) : "");
+		*(e < 0 ? &st->hangs : &st->crashes) += 1;
 		if (fz_open_match(what)) {
 			count_open(in, what);
 			goto out;
 		}
-		report(in, res, what, "the engine's child did not finish");
+		report(in, res, what, "a child did not finish");
+		st->fails++;
 		fail = true;
 		goto out;
 	}
