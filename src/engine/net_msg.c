@@ -119,10 +119,17 @@ static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um,
  * send and receive ops (not the zero-copy ones), whatever the fd. */
 #define SR_LEN_OK(sqe) ((sqe)->len <= INT_MAX)
 
+/* That refusal, with the op's state ready for its cleanup. */
+static int sr_len_bad(struct eng_req *req)
+{
+	sr_init(&req->net.sr);
+	return -EINVAL;
+}
+
 int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	int ret = SR_LEN_OK(sqe) ? eng_sr_send_prep(req, sqe,
-				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE) : -EINVAL;
+				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE) : sr_len_bad(req);
 
 	if (ret || !(req->sqe_flags & IOSQE_BUFFER_SELECT))
 		return ret;
@@ -135,7 +142,7 @@ int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 int eng_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	if (!SR_LEN_OK(sqe))
-		return -EINVAL;
+		return sr_len_bad(req);
 	return eng_sr_sendmsg_prep(req, sqe, SENDMSG_FLAGS);
 }
 
@@ -224,7 +231,7 @@ static int sr_recv_prep_common(struct eng_req *req,
 
 int eng_recv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : -EINVAL;
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : sr_len_bad(req);
 
 	if (ret)
 		return ret;
@@ -239,7 +246,7 @@ int eng_recvmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	struct eng_sr *sr = &req->net.sr;
 	struct msghdr um;
-	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : -EINVAL;
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : sr_len_bad(req);
 
 	if (ret)
 		return ret;

@@ -45,6 +45,7 @@ int eng_send_zc_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	struct eng_sr *sr = &req->net.sr;
 	int ret;
 
+	sr->iov_alloc = NULL;	/* a prep failure runs eng_sr_cleanup() */
 	if (sqe->__pad2[0] || sqe->addr3)
 		return -EINVAL;
 	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)

@@ -18,6 +18,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -91,6 +92,17 @@ static void own_netns(void)
 		close(s);
 }
 
+/* -v: a crashing child prints where (addr2line -e the binary, on the
+ * offsets), then dies of its signal. */
+static void crash_trace(int sig)
+{
+	void *bt[32];
+
+	backtrace_symbols_fd(bt, backtrace(bt, 32), 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void child_main(const struct fz_input *in, int backend,
 		       struct fz_result *res)
 {
@@ -105,6 +117,10 @@ static void child_main(const struct fz_input *in, int backend,
 	dup2(null, 1);
 	if (!g.verbose)
 		dup2(null, 2);
+	else {
+		signal(SIGSEGV, crash_trace);
+		signal(SIGBUS, crash_trace);
+	}
 	close(null);
 	aioring_set_mode(backend == AIORING_BACKEND_KERNEL ? AIORING_MODE_KERNEL
 							   : AIORING_MODE_USER);
@@ -466,6 +482,7 @@ int main(int argc, char **argv)
 			fz_gen(&r, phase < 0 ? FZ_SQE : phase, &in);
 		}
 		replay_one(&in);
+		save(&in, "kept by hand (--save with --index)");
 		return 0;
 	}
 	printf("fuzz: seed %" PRIu64 ", %u s, phase %s\n", seed, seconds,
