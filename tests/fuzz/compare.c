@@ -327,6 +327,18 @@ static int cqes_of(const struct fz_result *r, uint64_t ud, int *idx, int max)
 	return n;
 }
 
+/* An SQE at or after one with IOSQE_IO_DRAIN: whether it runs depends on
+ * the drain (one class for all of them). */
+static bool behind_drain(const struct fz_input *in, uint64_t ud)
+{
+	unsigned i;
+
+	for (i = 0; i < in->sqe.nsqe && in->sqe.sqe[i].user_data != ud; i++)
+		if (in->sqe.sqe[i].flags & IOSQE_IO_DRAIN)
+			return true;
+	return i < in->sqe.nsqe && (in->sqe.sqe[i].flags & IOSQE_IO_DRAIN);
+}
+
 static void cmp_ud(const struct fz_input *in, const struct fz_result *k,
 		   const struct fz_result *e, uint64_t ud, struct fz_verdict *v)
 {
@@ -343,7 +355,8 @@ static void cmp_ud(const struct fz_input *in, const struct fz_result *k,
 
 		if (has->cqe[first].ms >= half)
 			return;		/* late: timing, not behaviour */
-		snprintf(cls, sizeof(cls), "sqe %s blocks k=%s e=%s", w,
+		snprintf(cls, sizeof(cls), "sqe %s%s blocks k=%s e=%s", w,
+			 behind_drain(in, ud) ? " behind-drain" : "",
 			 nk ? "done" : "block", ne ? "done" : "block");
 		snprintf(det, sizeof(det), "ud 0x%" PRIx64 ": %s res %d at %u ms, "
 			 "the other side nothing in %u ms", ud, nk ? "kernel" : "engine",
