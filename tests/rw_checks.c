@@ -13,7 +13,6 @@
  * - a negative position is -EINVAL, a bad fd still -EBADF first;
  * - the ring's own fd cannot be read or written (-EINVAL);
  * - READ_FIXED on a bad fd is -EBADF before its buffer is looked up;
- * - a tty is a stream: no position is looked at, not even a negative one;
  * - RWF_NOWAIT where the system call says -EOPNOTSUPP and the kernel's
  *   io_uring -EAGAIN (an eventfd's write, a buffered write to a file
  *   system without async buffered writes: compared with the kernel).
@@ -276,25 +275,6 @@ static void case_fixed_bad_fd(void)
 	io_uring_queue_exit(&ring);
 }
 
-static void case_tty_position(void)
-{
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	int pt = posix_openpt(O_RDWR | O_NOCTTY);
-
-	if (pt < 0 || grantpt(pt) || unlockpt(pt))
-		t_skip("no pty here");
-	t_ring(&ring, 8, NULL);
-	/* the pty has nothing to read: the read waits, whatever its offset */
-	sqe = t_sqe(&ring);
-	io_uring_prep_read(sqe, pt, buf, 16, (__u64)-5);
-	sqe->user_data = 1;
-	CHECK_EQ(io_uring_submit(&ring), 1);
-	t_expect_none(&ring, 100);
-	close(pt);
-	io_uring_queue_exit(&ring);
-}
-
 static void case_nowait_eventfd_write(void)
 {
 	struct io_uring ring;
@@ -342,7 +322,6 @@ static const struct t_case cases[] = {
 	{ "positions", case_positions, 0 },
 	{ "ring_fd", case_ring_fd, 0 },
 	{ "fixed_bad_fd", case_fixed_bad_fd, 0 },
-	{ "tty_position", case_tty_position, 0 },
 	{ "nowait_eventfd_write", case_nowait_eventfd_write, 0 },
 	{ "nowait_file_write", case_nowait_file_write, T_DIFF },
 	{ NULL, NULL, 0 },

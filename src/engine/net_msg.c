@@ -208,6 +208,7 @@ static int sr_recv_prep_common(struct eng_req *req,
 	struct eng_sr *sr = &req->net.sr;
 	int ret;
 
+	sr_init(sr);	/* before any refusal: eng_sr_cleanup() runs then */
 	/* file_index is optlen here: checked below */
 	if (sqe->addr2)
 		return -EINVAL;

@@ -101,15 +101,6 @@ static bool rw_nowait_ok(const struct stat *st)
 	return !S_ISCHR(st->st_mode) || major(st->st_rdev) == 1;
 }
 
-/* Terminals: the tty, console and pty majors (Documentation/admin-guide/
- * devices.txt), Unix98 ptys included. */
-static bool rw_is_tty(const struct stat *st)
-{
-	unsigned m = major(st->st_rdev);
-
-	return m == 4 || m == 5 || (m >= 128 && m <= 143);
-}
-
 /* As the kernel's kiocb_set_rw_flags(), then io_uring's RWF_HIPRI check
  * (the engine has no IOPOLL ring). */
 static int rw_check_flags(int fd, int flags, int fl, const struct stat *st,
@@ -154,11 +145,6 @@ int eng_rw_issue_check(int fd, int flags, int64_t *pos, bool write)
 	ret = rw_check_flags(fd, flags, fl, &st, write);
 	if (ret)
 		return ret;
-	/* A tty is a stream (FMODE_STREAM): no position, not even a bad one. */
-	if (S_ISCHR(st.st_mode) && rw_is_tty(&st)) {
-		*pos = -1;
-		return 0;
-	}
 	if (*pos < -1)
 		return -EINVAL;
 	/* A pipe does not look at its position. */
