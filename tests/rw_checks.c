@@ -13,6 +13,7 @@
  * - a negative position is -EINVAL, a bad fd still -EBADF first;
  * - the ring's own fd cannot be read or written (-EINVAL);
  * - READ_FIXED on a bad fd is -EBADF before its buffer is looked up;
+ * - a write too big for a pty nobody reads cannot block the teardown;
  * - RWF_NOWAIT where the system call says -EOPNOTSUPP and the kernel's
  *   io_uring -EAGAIN (an eventfd's write, a buffered write to a file
  *   system without async buffered writes: compared with the kernel).
@@ -275,6 +276,35 @@ static void case_fixed_bad_fd(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* A write bigger than a pty takes, nobody reading: the kernel's io-wq
+ * worker waits in it (here even the process's exit waits for it), so only
+ * the engine is checked: its teardown must not wait for ever. */
+static void case_pty_big_write(void)
+{
+	static char big[1 << 20];
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts = { .tv_nsec = 100000000 };
+	int pt = posix_openpt(O_RDWR | O_NOCTTY);
+	uint64_t t0;
+
+	if (pt < 0 || grantpt(pt) || unlockpt(pt))
+		t_skip("no pty here");
+	t_ring(&ring, 8, NULL);
+	sqe = t_sqe(&ring);
+	io_uring_prep_write(sqe, pt, big, sizeof(big), 0);
+	CHECK_EQ(io_uring_submit(&ring), 1);
+	if (!io_uring_wait_cqe_timeout(&ring, &cqe, &ts)) {
+		CHECK(cqe->res > 0 && cqe->res < (int)sizeof(big));	/* what fit */
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	t0 = t_now_ns();
+	io_uring_queue_exit(&ring);
+	CHECK(t_now_ns() - t0 < 3000000000ull);
+	close(pt);
+}
+
 static void case_nowait_eventfd_write(void)
 {
 	struct io_uring ring;
@@ -322,6 +352,7 @@ static const struct t_case cases[] = {
 	{ "positions", case_positions, 0 },
 	{ "ring_fd", case_ring_fd, 0 },
 	{ "fixed_bad_fd", case_fixed_bad_fd, 0 },
+	{ "pty_big_write", case_pty_big_write, T_USER_ONLY },
 	{ "nowait_eventfd_write", case_nowait_eventfd_write, 0 },
 	{ "nowait_file_write", case_nowait_file_write, T_DIFF },
 	{ NULL, NULL, 0 },

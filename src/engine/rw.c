@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "engine/engine.h"
 #include "engine/fdinfo.h"
+#include "engine/net_int.h"
 #include "engine/req.h"
 #include "engine/rsrc.h"
 #include "engine/rw_check.h"
@@ -449,6 +450,35 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	return -EAGAIN;
 }
 
+struct rw_nb {
+	struct eng_req *req;
+	bool write;
+	ssize_t ret;
+};
+
+static int rw_nb_fn(int fd, void *arg)
+{
+	struct rw_nb *a = arg;
+
+	(void)fd;
+	a->ret = rw_syscall(a->req, a->write, false);
+	return 0;
+}
+
+/*
+ * A file without NOWAIT support (a tty) that poll says is ready: the call
+ * is made with O_NONBLOCK on the file (net.c's helper, under its lock), so
+ * a write bigger than what fits returns what fit instead of blocking the
+ * worker, and the ring's teardown, for ever.
+ */
+static ssize_t rw_nonblock_file(struct eng_req *req, bool write)
+{
+	struct rw_nb a = { req, write, 0 };
+	int ret = eng_net_nb_call(req->fd, rw_nb_fn, &a);
+
+	return ret < 0 ? ret : a.ret;
+}
+
 /*
  * In a worker. A regular file blocks in the system call, on the device.
  * Anything else (a pipe, a socket) may wait for a peer for ever: it waits
@@ -484,7 +514,7 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 			break;
 		ret = rw_syscall(req, write, true);
 		if (ret == -EOPNOTSUPP)		/* no NOWAIT: poll said ready */
-			ret = rw_syscall(req, write, false);
+			ret = rw_nonblock_file(req, write);
 		if (ret != -EAGAIN)
 			break;
 	}
