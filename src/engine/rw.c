@@ -311,7 +311,7 @@ static ssize_t rw_error(struct eng_req *req, bool write, int err)
 		/* tmpfs has no FMODE_NOWAIT: the kernel refuses it too
 		 * (asked, not hinted: this decides the result) */
 		if (rw->rw_flags & ENG_RWF_USER_NOWAIT)
-			return eng_rw_in_memory(req->fd) ? -EOPNOTSUPP : -EAGAIN;
+			return eng_rw_nowait_refused(req->fd) ? -EOPNOTSUPP : -EAGAIN;
 		rw->rw_flags = 0;
 		return 0;
 	}

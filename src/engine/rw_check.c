@@ -94,6 +94,15 @@ bool eng_rw_in_memory(int fd)
 	       (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC);
 }
 
+/* RWF_NOWAIT refused by the kernel too (no FMODE_NOWAIT): tmpfs and
+ * ramfs files, directories. */
+bool eng_rw_nowait_refused(int fd)
+{
+	struct stat st;
+
+	return eng_rw_in_memory(fd) || (!fstat(fd, &st) && S_ISDIR(st.st_mode));
+}
+
 /* Files without FMODE_NOWAIT: character devices other than the memory
  * devices (/dev/null, /dev/zero: major 1) and the ones in between. */
 static bool rw_nowait_ok(const struct stat *st)

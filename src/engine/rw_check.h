@@ -34,6 +34,8 @@ int eng_rw_issue_check(int fd, int flags, int64_t *pos, bool write);
 
 /* A file on tmpfs or ramfs (asked now, not a cached hint). */
 bool eng_rw_in_memory(int fd);
+/* RWF_NOWAIT refused by the kernel for @fd (tmpfs, ramfs, directories). */
+bool eng_rw_nowait_refused(int fd);
 /* The kernel's answer to a read or write on an io_uring fd (an engine
  * ring's fd is a pipe, which would take them). */
 int eng_rw_ring_check(int flags, bool write);
