@@ -14,8 +14,6 @@
  *   SENDMSG copies the address before it looks at the iovec count; a
  *   MSG_CMSG_COMPAT bit does not make a receive -EINVAL;
  * - SPLICE checks the files' modes (-EBADF) before a pipe's offsets;
- * - a WRITE that fails at once (a listening socket) fails at once with
- *   IOSQE_ASYNC too, instead of waiting for the socket to be writable;
  * - SEND_ZC with IORING_SEND_ZC_REPORT_USAGE: the notification says
  *   "copied" when nothing went zero-copy, a failed send too;
  * - MSG_RING to an O_PATH descriptor is -EBADF (the kernel's fget());
@@ -234,26 +232,6 @@ static void case_splice_modes(void)
 	io_uring_queue_exit(&ring);
 }
 
-static void case_async_fails_at_once(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-
-	CHECK(l >= 0);
-	CHECK_EQ(bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	CHECK_EQ(listen(l, 1), 0);
-	t_ring(&ring, 8, NULL);
-	sqe = t_sqe(&ring);
-	io_uring_prep_write(sqe, l, buf, 8, 0);
-	sqe->flags |= IOSQE_ASYNC;
-	CHECK_EQ(one(&ring, sqe), -EPIPE);
-	close(l);
-	io_uring_queue_exit(&ring);
-}
-
 static void case_zc_usage_failed(void)
 {
 	struct io_uring ring;
@@ -339,7 +317,6 @@ static const struct t_case cases[] = {
 	{ "zc_more", case_zc_more, 0 },
 	{ "net_prep", case_net_prep, 0 },
 	{ "splice_modes", case_splice_modes, 0 },
-	{ "async_fails_at_once", case_async_fails_at_once, 0 },
 	{ "zc_usage_failed", case_zc_usage_failed, 0 },
 	{ "msg_ring_opath", case_msg_ring_opath, 0 },
 	{ "splice_ring_fd", case_splice_ring_fd, 0 },

@@ -487,7 +487,6 @@ static ssize_t rw_nonblock_file(struct eng_req *req, bool write)
  */
 static int rw_issue_blocking(struct eng_req *req, bool write)
 {
-	bool user_nowait = req->rw.rw_flags & ENG_RWF_USER_NOWAIT;
 	ssize_t ret;
 
 	if (!req->rw.checked && (req->rw.rw_flags || req->rw.pos < -1)) {
@@ -501,14 +500,7 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 	 * be a stream (a stale hint, see wq.c): a stream reports it short. */
 	if (req->rw.done)
 		return rw_finish(req, 0);
-	/* Tried first: a file that fails (a listening socket written to)
-	 * or has data fails or completes at once, as in the kernel. */
 	for (;;) {
-		ret = rw_syscall(req, write, true);
-		if (ret != -EAGAIN && ret != -EOPNOTSUPP)
-			break;
-		if (ret == -EAGAIN && user_nowait)
-			break;
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)
 			break;
