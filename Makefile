@@ -222,6 +222,34 @@ $(O)/man/.stamp: $(MAN_SRC) man/aioring.1 man/aioring.7
 	@touch $@
 
 # --- running ---------------------------------------------------------------
+
+# The differential fuzzer (tests/fuzz/README): `make fuzz` runs it for
+# FUZZ_SECONDS over FUZZ_PHASE (setup, register, sqe or all) and keeps
+# every input that failed in tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 600
+FUZZ_PHASE   ?= all
+FUZZ_SRC := $(filter-out tests/fuzz/libfuzzer.c,$(wildcard tests/fuzz/*.c))
+all: $(O)/tests/fuzz/fuzz
+$(O)/tests/fuzz/fuzz: $(FUZZ_SRC) tests/fuzz/fuzz.h $(O)/libaioring.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(FUZZ_SRC) $(O)/libaioring.a $(LDLIBS)
+.PHONY: fuzz fuzz-libfuzzer
+fuzz: $(O)/tests/fuzz/fuzz
+	$(O)/tests/fuzz/fuzz --seconds $(FUZZ_SECONDS) --phase $(FUZZ_PHASE) \
+		--corpus tests/fuzz/corpus --save tests/fuzz/corpus $(FUZZ_ARGS)
+# The coverage-guided, engine-only harness (clang's libFuzzer, ASan+UBSan),
+# built out of tree in build-libfuzzer/; its corpus stays there.
+LF_O := build-libfuzzer
+fuzz-libfuzzer:
+	@$(MAKE) --no-print-directory O=$(LF_O) SAN=asan \
+		CC="clang -fsanitize=fuzzer-no-link" $(LF_O)/libaioring.a
+	clang $(CPPFLAGS) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+		-o $(LF_O)/fuzz-libfuzzer $(FUZZ_SRC:tests/fuzz/main.c=tests/fuzz/libfuzzer.c) \
+		$(LF_O)/libaioring.a -pthread
+	@mkdir -p $(LF_O)/corpus
+	$(LF_O)/fuzz-libfuzzer -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+		-rss_limit_mb=4096 -artifact_prefix=$(CURDIR)/$(LF_O)/ $(LF_O)/corpus
+
 deps:
 	@scripts/deps.sh build test bench
 

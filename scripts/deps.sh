@@ -16,7 +16,7 @@ set -eu
 
 here=$(dirname "$0")
 list="$here/deps.list"
-all_classes="build test bench package"
+all_classes="build test bench package fuzz liburing"
 
 # The packages of the classes "$@", in the list's order, each once.
 packages() {

@@ -70,13 +70,7 @@ if [ "${1:-}" = --run-one ]; then
 fi
 
 # --- dependencies: apt-get source needs dpkg-dev ----------------------------
-if ! command -v dpkg-source >/dev/null 2>&1; then
-	if [ "$(id -u)" = 0 ]; then
-		apt-get install -y dpkg-dev >/dev/null
-	else
-		die "needs dpkg-dev: apt-get install -y dpkg-dev"
-	fi
-fi
+scripts/deps.sh liburing
 [ -x "$O/aioring" ] && [ -e "$O/liburing.so.2" ] ||
 	die "build aioring first (make O=$O)"
 

@@ -76,6 +76,15 @@ for t in "$O"/tests/*; do
 	run "$name" "$t"
 done
 
+# The differential fuzzer's bounded slice: the corpus, then ~25 s with a
+# fixed seed and ~25 s with a random one (its seed is in the output).
+f=$O/tests/fuzz/fuzz
+if [ -x "$f" ]; then
+	run "fuzz [corpus, seed 1]" "$f" --seconds 25 --seed 1 --corpus tests/fuzz/corpus
+	run "fuzz [random seed]" "$f" --seconds 25
+	grep -m 1 '^fuzz: seed' "$out"
+fi
+
 jail_ok=1
 if [ ! -x "$O/aioring" ]; then
 	jail_ok=0

@@ -14,6 +14,8 @@ int eng_fsync_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (sqe->fsync_flags & ~IORING_FSYNC_DATASYNC)
 		return -EINVAL;
+	if ((int64_t)sqe->off < 0)	/* the range's start, checked at prep */
+		return -EINVAL;
 	req->fsync.flags = sqe->fsync_flags;
 	return 0;
 }

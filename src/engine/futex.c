@@ -141,7 +141,7 @@ int eng_futex_waitv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	if (sqe->fd || sqe->buf_index || sqe->file_index || sqe->off ||
 	    sqe->futex_flags || sqe->addr3)
 		return -EINVAL;
-	if (!nr || nr > ENG_WAITV_MAX)
+	if (!nr || nr > FUTEX_WAITV_MAX)
 		return -EINVAL;
 	/* two slots more: eng_wq_wait_futexv() */
 	v = calloc(nr + 2, sizeof(*v));
@@ -149,7 +149,10 @@ int eng_futex_waitv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 		return -ENOMEM;
 	req->waitop.addr = (uintptr_t)v;
 	req->waitop.len = (int32_t)nr;
+	/* copied (-EFAULT) before the engine's own, lower limit */
 	ret = ucopy(v, (const void *)(uintptr_t)sqe->addr, nr * sizeof(*v));
+	if (!ret && nr > ENG_WAITV_MAX)
+		ret = -EINVAL;
 	if (!ret)
 		ret = waitv_parse(v, nr);
 	req->flags |= ENG_REQ_F_POLLABLE;	/* an unbound worker */

@@ -52,16 +52,19 @@ int eng_msg_ring_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 }
 
 /* The engine ring behind @fd, held until eng_ctx_put(): 0, -EBADF (no
- * such fd), -EBADFD (not an engine ring). */
+ * such fd, or an O_PATH one, which the kernel's fget() does not take),
+ * -EBADFD (not an engine ring). */
 static int msg_target(int fd, struct eng_ctx **out)
 {
 	struct eng_ctx *target = eng_ctx_get(fd);
+	int fl;
 
 	if (target) {
 		*out = target;
 		return 0;
 	}
-	return fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD;
+	fl = fcntl(fd, F_GETFL);
+	return fl < 0 || (fl & O_PATH) ? -EBADF : -EBADFD;
 }
 
 /* The target's CQE has no request behind it in the target ring: it gets

@@ -59,9 +59,9 @@ static ssize_t sr_vec(struct eng_req *req, struct iovec *iov, int n, bool send)
 	msg.msg_iov = iov;
 	msg.msg_iovlen = (size_t)n;
 	if (send)
-		ret = sendmsg(req->fd, &msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = sendmsg(req->fd, &msg, SR_SYSCALL_FLAGS(sr));
 	else
-		ret = recvmsg(req->fd, &msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = recvmsg(req->fd, &msg, SR_SYSCALL_FLAGS(sr));
 	return ret < 0 ? -errno : ret;
 }
 

@@ -57,4 +57,14 @@ int eng_accept_issue(struct eng_req *req, unsigned issue_flags);
  * picks one); closes @fd. Returns the CQE result. */
 int eng_net_install_direct(struct eng_req *req, int fd, uint32_t slot);
 
+/*
+ * The flags of a sendmsg(2)/recvmsg(2) for @sr. Those refuse
+ * MSG_CMSG_COMPAT (a kernel-internal bit) before they look at the fd;
+ * io_uring passes it on, where it only changes how control data is read,
+ * which a 64-bit ring has not. Never block: the engine waits itself.
+ */
+#define ENG_MSG_CMSG_COMPAT	0x80000000u
+#define SR_SYSCALL_FLAGS(sr) \
+	((int)((sr)->msg_flags & ~ENG_MSG_CMSG_COMPAT) | MSG_DONTWAIT)
+
 #endif

@@ -146,8 +146,7 @@ static ssize_t kr_once(struct eng_req *req, uint32_t *cflags)
 			ret = preadv2(req->fd, &iov, 1, -1,
 				      (int)sr->msg_flags | RWF_NOWAIT);
 		else
-			ret = recvmsg(req->fd, &msg,
-				      (int)sr->msg_flags | MSG_DONTWAIT);
+			ret = recvmsg(req->fd, &msg, SR_SYSCALL_FLAGS(sr));
 		if (ret < 0)
 			ret = -errno;
 	}

@@ -8,12 +8,14 @@
  * does; without it a short transfer completes with its count.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "engine/net_int.h"
+#include "engine/rw_check.h"
 #include "util/ucopy.h"
 
 #define SR_UIO_MAXIOV	1024
@@ -83,11 +85,29 @@ static int sr_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe,
 	return 0;
 }
 
-/* The application's msghdr, as the kernel's copy_msghdr_from_user(). */
-static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um)
+/* The application's msghdr, as the kernel's copy_msghdr_from_user(): a
+ * send's address is copied (-EFAULT) before the iovecs are looked at. */
+static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um,
+			  bool send)
 {
+	int ret;
+
 	if (ucopy(um, (const void *)(uintptr_t)uaddr, sizeof(*um)))
 		return -EFAULT;
+	if (!um->msg_name)
+		um->msg_namelen = 0;
+	if ((int)um->msg_namelen < 0)
+		return -EINVAL;
+	if (um->msg_namelen > sizeof(struct sockaddr_storage))
+		um->msg_namelen = sizeof(struct sockaddr_storage);
+	if (!um->msg_namelen)
+		um->msg_name = NULL;
+	if (send && um->msg_name) {
+		ret = eng_net_copy_addr(&sr->addr, (uintptr_t)um->msg_name,
+					(int)um->msg_namelen);
+		if (ret)
+			return ret;
+	}
 	if (um->msg_iovlen > SR_UIO_MAXIOV)
 		return -EMSGSIZE;
 	sr->msg.msg_control = um->msg_control;
@@ -95,10 +115,21 @@ static int sr_copy_msghdr(struct eng_sr *sr, uint64_t uaddr, struct msghdr *um)
 	return sr_import_iov(sr, um->msg_iov, um->msg_iovlen);
 }
 
+/* The kernel refuses a length beyond INT_MAX at prep for the plain
+ * send and receive ops (not the zero-copy ones), whatever the fd. */
+#define SR_LEN_OK(sqe) ((sqe)->len <= INT_MAX)
+
+/* That refusal, with the op's state ready for its cleanup. */
+static int sr_len_bad(struct eng_req *req)
+{
+	sr_init(&req->net.sr);
+	return -EINVAL;
+}
+
 int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = eng_sr_send_prep(req, sqe,
-				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE);
+	int ret = SR_LEN_OK(sqe) ? eng_sr_send_prep(req, sqe,
+				   SENDMSG_FLAGS | IORING_RECVSEND_BUNDLE) : sr_len_bad(req);
 
 	if (ret || !(req->sqe_flags & IOSQE_BUFFER_SELECT))
 		return ret;
@@ -110,6 +141,8 @@ int eng_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 
 int eng_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
+	if (!SR_LEN_OK(sqe))
+		return sr_len_bad(req);
 	return eng_sr_sendmsg_prep(req, sqe, SENDMSG_FLAGS);
 }
 
@@ -129,11 +162,19 @@ int eng_sr_send_prep(struct eng_req *req, const struct io_uring_sqe *sqe,
 		if (ret)
 			return ret;
 		sr->msg.msg_name = &sr->addr;
-		sr->msg.msg_namelen = sqe->addr_len;
+		/* A name of length 0: the kernel passes it on and the
+		 * protocol refuses it (UDP: -EINVAL); sendmsg(2) would
+		 * drop it. One byte gets the protocol's answer. */
+		sr->msg.msg_namelen = sqe->addr_len ? sqe->addr_len : 1;
 	}
 	if (!(sr->flags & IORING_SEND_VECTORIZED)) {
 		sr_single(sr, sqe->addr, sqe->len);
-		return 0;
+		/* imported at prep, as the kernel's (a registered or a
+		 * provided buffer is looked up later) */
+		if (sr->flags & IORING_RECVSEND_FIXED_BUF ||
+		    (req->sqe_flags & IOSQE_BUFFER_SELECT))
+			return 0;
+		return eng_rw_ubuf_check(sqe->addr, sqe->len);
 	}
 	if (sqe->len > SR_UIO_MAXIOV)
 		return -EINVAL;
@@ -152,14 +193,12 @@ int eng_sr_sendmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe,
 		return ret;
 	if (sqe->addr2 || sqe->file_index)
 		return -EINVAL;
-	ret = sr_copy_msghdr(sr, sqe->addr, &um);
+	ret = sr_copy_msghdr(sr, sqe->addr, &um, true);
 	if (ret || !um.msg_name)
 		return ret;
-	ret = eng_net_copy_addr(&sr->addr, (uintptr_t)um.msg_name,
-				(int)um.msg_namelen);
 	sr->msg.msg_name = &sr->addr;
 	sr->msg.msg_namelen = um.msg_namelen;
-	return ret;
+	return 0;
 }
 
 /* As the kernel's io_recvmsg_prep(), up to the message itself. */
@@ -169,6 +208,7 @@ static int sr_recv_prep_common(struct eng_req *req,
 	struct eng_sr *sr = &req->net.sr;
 	int ret;
 
+	sr_init(sr);	/* before any refusal: eng_sr_cleanup() runs then */
 	/* file_index is optlen here: checked below */
 	if (sqe->addr2)
 		return -EINVAL;
@@ -192,26 +232,28 @@ static int sr_recv_prep_common(struct eng_req *req,
 
 int eng_recv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = sr_recv_prep_common(req, sqe);
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : sr_len_bad(req);
 
 	if (ret)
 		return ret;
 	sr_single(&req->net.sr, sqe->addr, sqe->len);
 	req->net.sr.buf_len = sqe->len;
-	return 0;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
+		return 0;
+	return eng_rw_ubuf_check(sqe->addr, sqe->len);	/* as SEND's */
 }
 
 int eng_recvmsg_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	struct eng_sr *sr = &req->net.sr;
 	struct msghdr um;
-	int ret = sr_recv_prep_common(req, sqe);
+	int ret = SR_LEN_OK(sqe) ? sr_recv_prep_common(req, sqe) : sr_len_bad(req);
 
 	if (ret)
 		return ret;
 	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
 		return eng_recvmsg_kbuf_prep(req, sqe);
-	ret = sr_copy_msghdr(sr, sqe->addr, &um);
+	ret = sr_copy_msghdr(sr, sqe->addr, &um, false);
 	if (ret)
 		return ret;
 	/* The kernel writes the name, the control data and the lengths
@@ -339,9 +381,9 @@ int eng_sr_issue(struct eng_req *req, bool send)
 			return -EAGAIN;
 	}
 	if (send)
-		ret = sendmsg(req->fd, &sr->msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = sendmsg(req->fd, &sr->msg, SR_SYSCALL_FLAGS(sr));
 	else
-		ret = recvmsg(req->fd, &sr->msg, (int)sr->msg_flags | MSG_DONTWAIT);
+		ret = recvmsg(req->fd, &sr->msg, SR_SYSCALL_FLAGS(sr));
 	if (ret < 0) {
 		ret = -errno;
 		if (ret == -EAGAIN && !sr->nowait)

@@ -8,8 +8,11 @@
  * The engine copies the data (a plain send): the buffer is free as soon as
  * the send returns, so the notification follows the result at once. As in
  * the kernel, the notification exists from the point where prep has
- * checked addr3 and CQE_SKIP_SUCCESS: any later failure, at prep or at
- * issue, still gets F_MORE and the notification (req.c posts both).
+ * checked addr3 and CQE_SKIP_SUCCESS: any later failure still gets the
+ * notification (req.c posts it), and the result says F_MORE, except in a
+ * chain that failed before the request ran (its own prep failure inside
+ * a chain too): the kernel posts those links with no flags (submit.c,
+ * req.c drop ENG_REQ_F_NOTIF_MORE there).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -42,13 +45,17 @@ int eng_send_zc_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	struct eng_sr *sr = &req->net.sr;
 	int ret;
 
+	sr->iov_alloc = NULL;	/* a prep failure runs eng_sr_cleanup() */
 	if (sqe->__pad2[0] || sqe->addr3)
 		return -EINVAL;
 	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)
 		return -EINVAL;
-	/* From here on the notification exists. */
-	req->flags |= ENG_REQ_F_NOTIF;
-	sr->notif_res = 0;
+	/* From here on the notification exists. With REPORT_USAGE it says
+	 * "copied" whenever nothing went zero-copy: always, here. */
+	req->flags |= ENG_REQ_F_NOTIF | ENG_REQ_F_NOTIF_MORE;
+	sr->notif_res = !(sqe->ioprio & ~ZC_VALID) &&
+			(sqe->ioprio & IORING_SEND_ZC_REPORT_USAGE) ?
+			IORING_NOTIF_USAGE_ZC_COPIED : 0;
 	if (req->opcode == IORING_OP_SEND_ZC) {
 		ret = eng_sr_send_prep(req, sqe, ZC_VALID);
 		if (!ret && (sr->flags & IORING_RECVSEND_FIXED_BUF))
@@ -76,16 +83,11 @@ static int zc_supported(int fd)
 
 int eng_send_zc_issue(struct eng_req *req, unsigned issue_flags)
 {
-	struct eng_sr *sr = &req->net.sr;
 	int ret = zc_supported(req->fd);
 
 	if (ret) {
 		eng_req_set_res(req, ret, 0);
 		return ENG_ISSUE_DONE;
 	}
-	ret = eng_sr_issue(req, true);
-	if (ret == ENG_ISSUE_DONE && req->res > 0 &&
-	    (sr->flags & IORING_SEND_ZC_REPORT_USAGE))
-		sr->notif_res = IORING_NOTIF_USAGE_ZC_COPIED;
-	return ret;
+	return eng_sr_issue(req, true);
 }

@@ -105,7 +105,8 @@ static void req_post(struct eng_req *req, bool in_worker)
 		ctx->submit_stop = true;	/* seen by submit_sqe() */
 	/* SEND_ZC (net_zc.c): the result says a notification follows. */
 	if (notif) {
-		req->cflags |= IORING_CQE_F_MORE;
+		if (req->flags & ENG_REQ_F_NOTIF_MORE)
+			req->cflags |= IORING_CQE_F_MORE;
 		notif_res = (int32_t)req->net.sr.notif_res;
 	}
 	/* QUIET: see req_fail_links() */
@@ -167,6 +168,7 @@ static void req_fail_links(struct eng_req *req, bool in_worker, bool quiet)
 		if (!(req->flags & ENG_REQ_F_FAIL))
 			eng_req_set_res(req, -ECANCELED, 0);
 		req->flags |= ENG_REQ_F_FAIL | (quiet ? ENG_REQ_F_QUIET : 0);
+		req->flags &= ~ENG_REQ_F_NOTIF_MORE;	/* posted with no flags */
 		req_post(req, in_worker);
 	}
 }

@@ -37,6 +37,7 @@ struct eng_rw {
 	struct iovec fast_iov[ENG_FAST_IOV];
 	struct eng_kbuf_sel sel;	/* IOSQE_BUFFER_SELECT */
 	bool fixed;			/* READ/WRITE_FIXED: buffer buf_index */
+	bool checked;			/* the kernel's issue checks done (rw_check.c) */
 	uint16_t buf_index;
 };
 
@@ -60,6 +61,8 @@ struct eng_fsop {
 #define ENG_REQ_F_NO_APOLL	(1u << 15)
 /* SEND_ZC: a notification CQE follows the result (net_zc.c) */
 #define ENG_REQ_F_NOTIF		(1u << 14)
+/* ... and the result says so (F_MORE): it was issued (net_zc.c) */
+#define ENG_REQ_F_NOTIF_MORE	(1u << 13)
 
 struct eng_req {
 	struct eng_req *next;		/* free list / worker queue */
@@ -89,6 +92,8 @@ struct eng_req {
 		} fsync;
 		struct {
 			int32_t result;
+			uint32_t flags;
+			uint16_t buf_index;
 		} nop;
 		union eng_net net;	/* net.c, net_msg.c, net_accept.c */
 		struct eng_fsop fsop;	/* fs ops: see fsops.h */

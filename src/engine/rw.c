@@ -9,15 +9,19 @@
  * else returns short counts as they come.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "engine/engine.h"
 #include "engine/fdinfo.h"
+#include "engine/net_int.h"
 #include "engine/req.h"
 #include "engine/rsrc.h"
+#include "engine/rw_check.h"
 #include "util/ucopy.h"
 
 #define ENG_UIO_MAXIOV 1024
@@ -45,6 +49,7 @@ static int rw_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe)
 	rw->iov_alloc = NULL;
 	rw->sel.held = false;
 	rw->fixed = false;
+	rw->checked = false;
 	if (sqe->attr_type_mask)	/* PI attributes need a block device */
 		return -EINVAL;
 	rw->addr = sqe->addr;
@@ -55,7 +60,7 @@ static int rw_prep_common(struct eng_req *req, const struct io_uring_sqe *sqe)
 	return rw_check_ioprio(sqe->ioprio);
 }
 
-int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
+static int rw_prep_ubuf(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
 	struct eng_rw *rw = &req->rw;
 	int ret = rw_prep_common(req, sqe);
@@ -66,6 +71,17 @@ int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	rw->nr_iov = 1;
 	rw->total = rw->len;
 	return ret;
+}
+
+/* The buffer is imported at prep, as the kernel's: one outside the user
+ * range fails the SQE (a provided buffer is chosen later). */
+int eng_rw_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
+{
+	int ret = rw_prep_ubuf(req, sqe);
+
+	if (ret || (req->sqe_flags & IOSQE_BUFFER_SELECT))
+		return ret;
+	return eng_rw_ubuf_check(req->rw.addr, req->rw.len);
 }
 
 /* READV with a selected buffer: one iovec, whose length is the most to
@@ -88,9 +104,12 @@ static int rwv_select_prep(struct eng_req *req)
 }
 
 /*
- * The iovec array stays in the application's memory for the inline try:
- * the kernel reads it there and answers -EFAULT for a bad pointer, where a
- * copy here would crash. Only a punt copies it (see rw_stabilise()).
+ * The iovec array stays in the application's memory for the inline try,
+ * which reads it there: checking it here would cost a system call. An
+ * error from that try checks it then (rw_syscall()), so a bad array still
+ * fails as at prep. In a chain, with IOSQE_ASYNC or behind a drain, where
+ * the kernel's prep failure would keep other requests from running or
+ * the try comes after the submit call, it is checked now.
  */
 int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
@@ -106,12 +125,18 @@ int eng_rwv_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 	rw->iov = (struct iovec *)(uintptr_t)rw->addr;
 	rw->nr_iov = (int)rw->len;
 	rw->total = (size_t)-1;		/* summed once readable */
+	/* Relaxed: a hint of a drain in force; a request deferred by one
+	 * runs after the submit call, too late to end its submission. */
+	if ((req->sqe_flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC |
+			       IOSQE_IO_DRAIN)) || req->ctx->link_head ||
+	    atomic_load_explicit(&req->ctx->defer_pending, memory_order_relaxed))
+		return eng_rw_iovec_check(rw->iov, rw->nr_iov);
 	return 0;
 }
 
 int eng_rw_fixed_prep(struct eng_req *req, const struct io_uring_sqe *sqe)
 {
-	int ret = eng_rw_prep(req, sqe);
+	int ret = rw_prep_ubuf(req, sqe);
 
 	if (ret)
 		return ret;
@@ -171,9 +196,21 @@ static int rw_stabilise(struct eng_rw *rw)
 	return 0;
 }
 
+static int rw_iovec_prep_check(struct eng_req *req);
+
+/* Before a punt: an array that the inline try has not read yet gets the
+ * kernel's prep check (a failure ends the submission, as there). */
 int eng_rw_prep_async(struct eng_req *req)
 {
-	return rw_stabilise(&req->rw);
+	struct eng_rw *rw = &req->rw;
+	int ret;
+
+	if (!rw->checked) {
+		ret = rw_iovec_prep_check(req);
+		if (ret)
+			return ret;
+	}
+	return rw_stabilise(rw);
 }
 
 /* Skips @n bytes of the (stable) iovecs after a partial transfer. */
@@ -211,26 +248,104 @@ static ssize_t rw_call(int fd, const struct eng_rw *rw, off_t pos, int flags,
 		     : preadv2(fd, v, rw->nr_iov, pos, flags);
 }
 
-static ssize_t rw_syscall(struct eng_req *req, bool write, int flags)
+/*
+ * The kernel's checks, where the system call would answer differently: a
+ * bad iovec array first (at prep there, see eng_rwv_prep()), then the
+ * file's mode, rw_flags and the position (rw_check.c). May drop a position
+ * the file does not have.
+ */
+static int rw_iovec_prep_check(struct eng_req *req)
 {
 	struct eng_rw *rw = &req->rw;
-	off_t pos = rw->pos == -1 ? -1 : (off_t)(rw->pos + (int64_t)rw->done);
+	int ret = 0;
+
+	if (rw->iov != rw->fast_iov && rw->iov != rw->iov_alloc) {
+		ret = eng_rw_iovec_check(rw->iov, rw->nr_iov);
+		if (ret)
+			req->flags |= ENG_REQ_F_PREP_FAULT;
+	}
+	return ret;
+}
+
+static int rw_kernel_check(struct eng_req *req, bool write)
+{
+	req->rw.checked = true;
+	return rw_iovec_prep_check(req) ?:
+	       eng_rw_issue_check(req->fd, req->rw.rw_flags, &req->rw.pos, write);
+}
+
+/*
+ * An error from the system call: was it one the kernel finds first?
+ * Returns that error, 0 to try again without a position (a file without
+ * pread, such as an eventfd or a tty, ignores it in the kernel), or the
+ * call's own error.
+ */
+static ssize_t rw_error(struct eng_req *req, bool write, int err)
+{
+	struct eng_rw *rw = &req->rw;
+	int ret;
+
+	if (rw->done)
+		return -err;
+	if (!rw->checked) {
+		int64_t pos = rw->pos;
+
+		ret = rw_kernel_check(req, write);
+		if (ret)
+			return ret;
+		if (pos != rw->pos)
+			return 0;
+	}
+	if (err == ESPIPE && rw->pos != -1) {
+		rw->pos = -1;
+		return 0;
+	}
+	/*
+	 * rw_flags passed the kernel's checks above, yet the call refuses
+	 * them: a file without read_iter/write_iter (an eventfd's write),
+	 * where the kernel's loop_rw_iter() takes them and only RWF_NOWAIT
+	 * means something, or a buffered write to a file system without
+	 * async buffered writes, where the kernel says -EAGAIN too.
+	 */
+	if (err == EOPNOTSUPP && rw->rw_flags) {
+		/* tmpfs has no FMODE_NOWAIT: the kernel refuses it too
+		 * (asked, not hinted: this decides the result) */
+		if (rw->rw_flags & ENG_RWF_USER_NOWAIT)
+			return eng_rw_nowait_refused(req->fd) ? -EOPNOTSUPP : -EAGAIN;
+		rw->rw_flags = 0;
+		return 0;
+	}
+	return -err;
+}
+
+/* The system call with the request's rw_flags (which rw_error() may drop)
+ * and, if @nowait, RWF_NOWAIT. */
+static ssize_t rw_syscall(struct eng_req *req, bool write, bool nowait)
+{
+	struct eng_rw *rw = &req->rw;
 	ssize_t ret;
+	int flags;
 
 	for (;;) {
+		off_t pos = rw->pos == -1 ? -1 : (off_t)(rw->pos + (int64_t)rw->done);
+
+		flags = rw->rw_flags | (nowait ? ENG_RWF_USER_NOWAIT : 0);
 		ret = rw_call(req->fd, rw, pos, flags, write);
 		if (ret >= 0)
 			return ret;
-		/* A stream (pipe, socket) has no offset: the kernel ignores
-		 * it there, while preadv2() refuses one. */
-		if (errno == ESPIPE && pos != -1) {
-			pos = -1;
+		/* A pipe or socket at position 0: no position, as the
+		 * kernel's (a socket refuses any other, see rw_error()). */
+		if (errno == ESPIPE && pos == 0) {
 			rw->pos = -1;
 			continue;
 		}
 		if (errno == EINTR && !(flags & ENG_RWF_USER_NOWAIT))
 			continue;
-		return -errno;
+		if (errno == EAGAIN)
+			return -EAGAIN;
+		ret = rw_error(req, write, errno);
+		if (ret)
+			return ret;
 	}
 }
 
@@ -259,7 +374,11 @@ static ssize_t rw_mem_syscall(struct eng_req *req, bool write)
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0 && errno == ESPIPE)
 		eng_req_fdinfo_recheck(req);
-	return ret < 0 ? -errno : ret;
+	if (ret >= 0 || errno == ESPIPE)
+		return ret < 0 ? -errno : ret;
+	/* the kernel's checks first; a retry goes the general way */
+	ret = rw_error(req, write, errno);
+	return ret ? ret : -ESPIPE;
 }
 
 static int rw_finish(struct eng_req *req, ssize_t ret)
@@ -282,28 +401,6 @@ static int rw_finish(struct eng_req *req, ssize_t ret)
 	return ENG_ISSUE_DONE;
 }
 
-/*
- * The kernel reads a READV/WRITEV iovec array at prep, so a bad array
- * fails the SQE at submission (which ends the submission); the engine
- * lets the system call find it, and on -EFAULT tells the submitter
- * whether it was the array (a submission failure) or the data.
- */
-static void rw_check_iovec_fault(struct eng_req *req)
-{
-	struct eng_rw *rw = &req->rw;
-	struct iovec probe;
-	int i;
-
-	if (rw->iov == rw->fast_iov || rw->iov == rw->iov_alloc)
-		return;
-	for (i = 0; i < rw->nr_iov; i++) {
-		if (ucopy(&probe, &rw->iov[i], sizeof(probe))) {
-			req->flags |= ENG_REQ_F_PREP_FAULT;
-			return;
-		}
-	}
-}
-
 static int rw_issue_nonblock(struct eng_req *req, bool write)
 {
 	struct eng_rw *rw = &req->rw;
@@ -311,6 +408,14 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	unsigned info = eng_req_fdinfo(req);
 	ssize_t ret;
 
+	/* rw_flags, or a negative position: the kernel's checks come first
+	 * (preadv2() takes RWF_HIPRI, and refuses a position before the fd);
+	 * after a provided buffer was chosen, which the result reports. */
+	if (!rw->checked && (rw->rw_flags || rw->pos < -1)) {
+		ret = rw_kernel_check(req, write);
+		if (ret)
+			return rw_finish(req, ret);
+	}
 	if (!user_nowait && (info & ENG_FDI_DIRECT)) {
 		/* O_DIRECT ignores RWF_NOWAIT and would wait for the device
 		 * here, one request after the other: a worker takes it. */
@@ -322,9 +427,7 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 		if (ret != -ESPIPE)
 			return rw_finish(req, ret);
 	}
-	ret = rw_syscall(req, write, rw->rw_flags | ENG_RWF_USER_NOWAIT);
-	if (ret == -EFAULT)
-		rw_check_iovec_fault(req);
+	ret = rw_syscall(req, write, true);
 	if (ret == -EAGAIN)
 		return user_nowait ? rw_finish(req, ret) : -EAGAIN;
 	if (ret == -EOPNOTSUPP && !user_nowait) {
@@ -347,6 +450,35 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
 	return -EAGAIN;
 }
 
+struct rw_nb {
+	struct eng_req *req;
+	bool write;
+	ssize_t ret;
+};
+
+static int rw_nb_fn(int fd, void *arg)
+{
+	struct rw_nb *a = arg;
+
+	(void)fd;
+	a->ret = rw_syscall(a->req, a->write, false);
+	return 0;
+}
+
+/*
+ * A file without NOWAIT support (a tty) that poll says is ready: the call
+ * is made with O_NONBLOCK on the file (net.c's helper, under its lock), so
+ * a write bigger than what fits returns what fit instead of blocking the
+ * worker, and the ring's teardown, for ever.
+ */
+static ssize_t rw_nonblock_file(struct eng_req *req, bool write)
+{
+	struct rw_nb a = { req, write, 0 };
+	int ret = eng_net_nb_call(req->fd, rw_nb_fn, &a);
+
+	return ret < 0 ? ret : a.ret;
+}
+
 /*
  * In a worker. A regular file blocks in the system call, on the device.
  * Anything else (a pipe, a socket) may wait for a peer for ever: it waits
@@ -355,11 +487,15 @@ static int rw_issue_nonblock(struct eng_req *req, bool write)
  */
 static int rw_issue_blocking(struct eng_req *req, bool write)
 {
-	int flags = req->rw.rw_flags;
 	ssize_t ret;
 
+	if (!req->rw.checked && (req->rw.rw_flags || req->rw.pos < -1)) {
+		ret = rw_kernel_check(req, write);
+		if (ret)
+			return rw_finish(req, ret);
+	}
 	if (!(req->flags & ENG_REQ_F_POLLABLE))
-		return rw_finish(req, rw_syscall(req, write, flags));
+		return rw_finish(req, rw_syscall(req, write, false));
 	/* Sent here to finish a short transfer on a file that turned out to
 	 * be a stream (a stale hint, see wq.c): a stream reports it short. */
 	if (req->rw.done)
@@ -368,9 +504,9 @@ static int rw_issue_blocking(struct eng_req *req, bool write)
 		ret = eng_wq_wait_fd(req->ctx->wq, req->fd, write ? POLLOUT : POLLIN);
 		if (ret < 0)
 			break;
-		ret = rw_syscall(req, write, flags | ENG_RWF_USER_NOWAIT);
+		ret = rw_syscall(req, write, true);
 		if (ret == -EOPNOTSUPP)		/* no NOWAIT: poll said ready */
-			ret = rw_syscall(req, write, flags);
+			ret = rw_nonblock_file(req, write);
 		if (ret != -EAGAIN)
 			break;
 	}
@@ -492,9 +628,24 @@ static int rw_issue(struct eng_req *req, unsigned issue_flags, bool write)
 	if (req->rw.fixed && !req->buf_node) {
 		ret = eng_buffer_get(req->ctx, req->rw.buf_index, req->rw.addr,
 				     req->rw.len, &req->buf_node);
+		/* the kernel has looked the file up before the buffer (an
+		 * O_PATH fd is none to it) */
+		if (ret && !req->file_node) {
+			int fl = fcntl(req->fd, F_GETFL);
+
+			if (fl < 0 || (fl & O_PATH))
+				ret = -EBADF;
+		}
 		if (ret)
 			return rw_fail(req, ret);
 	}
+	if (!(eng_req_fdinfo(req) & ENG_FDI_REG) && !req->file_node &&
+	    eng_lookup(req->fd)) {	/* an engine ring's fd: a pipe */
+		req->rw.checked = true;
+		ret = rw_iovec_prep_check(req);
+		return rw_fail(req, ret ?: eng_rw_ring_check(req->rw.rw_flags, write));
+	}
+
 	if (issue_flags & ENG_ISSUE_NONBLOCK) {
 		if (sel && !req->rw.sel.held)
 			return rw_sel_nonblock(req);

@@ -8,8 +8,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <unistd.h>
+#include "engine/engine.h"
 #include "engine/fsops.h"
 #include "engine/rsrc.h"
 
@@ -93,6 +95,40 @@ static int splice_wait(struct eng_req *req)
 	return ret ? ret : eng_wq_wait_fd(wq, req->fd, POLLOUT);
 }
 
+static bool splice_pipe_off(int fd, uint64_t off)
+{
+	struct stat st;
+
+	return off != SPLICE_NO_OFF && !fstat(fd, &st) && S_ISFIFO(st.st_mode);
+}
+
+/*
+ * The kernel's io_splice() checks the files' modes (-EBADF) before the
+ * offsets on a pipe (-ESPIPE), splice(2) the other way round; and an
+ * io_uring fd cannot be spliced (-EINVAL), where an engine ring's fd is a
+ * pipe. Asked on the error path only.
+ */
+static int splice_error(struct eng_req *req, int err)
+{
+	int in = fcntl(req->fsop.dfd2, F_GETFL), out = fcntl(req->fd, F_GETFL);
+	/* the request holds dups of both: found by inode */
+	bool ring_in = eng_lookup_dup(req->fsop.dfd2);
+	bool ring_out = eng_lookup_dup(req->fd);
+
+	/* an io_uring fd is open for reading and writing */
+	if (in < 0 || out < 0 || (in & O_PATH) || (out & O_PATH) ||
+	    (!ring_in && (in & O_ACCMODE) == O_WRONLY) ||
+	    (!ring_out && (out & O_ACCMODE) == O_RDONLY))
+		return -EBADF;
+	/* the other side a pipe with an offset: -ESPIPE first */
+	if ((ring_in && splice_pipe_off(req->fd, req->fsop.off)) ||
+	    (ring_out && splice_pipe_off(req->fsop.dfd2, req->fsop.off2)))
+		return -ESPIPE;
+	if (ring_in || ring_out)
+		return -EINVAL;
+	return -err;
+}
+
 static ssize_t splice_blocking(struct eng_req *req)
 {
 	unsigned user = req->fsop.flags & ~SPLICE_F_FD_IN_FIXED;
@@ -105,8 +141,10 @@ static ssize_t splice_blocking(struct eng_req *req)
 			return n;
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN || (user & SPLICE_F_NONBLOCK))
-			return -errno;
+		if (errno != EAGAIN)
+			return splice_error(req, errno);
+		if (user & SPLICE_F_NONBLOCK)
+			return -EAGAIN;
 		ret = splice_wait(req);
 		if (ret)
 			return ret;

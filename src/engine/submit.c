@@ -113,6 +113,10 @@ static void submit_fail(struct eng_ctx *ctx, struct eng_req *req, int err)
 	req->def = def && def->cleanup ? def : NULL;
 	eng_req_set_res(req, err, 0);
 	req->flags |= ENG_REQ_F_FAIL;
+	/* a failed link's CQE has no flags (SEND_ZC: no F_MORE), its head's
+	 * goes the way of any failed request */
+	if (ctx->link_head)
+		req->flags &= ~ENG_REQ_F_NOTIF_MORE;
 	if (ctx->link_head && !(ctx->link_head->flags & ENG_REQ_F_FAIL)) {
 		eng_req_set_res(ctx->link_head, -ECANCELED, 0);
 		ctx->link_head->flags |= ENG_REQ_F_FAIL;
