@@ -433,7 +433,7 @@ int main(int argc, char **argv)
 	bool have_seed = false, have_index = false;
 	unsigned seconds = 10, fails = 0;
 	int phase = -1, c, p, p0, p1;
-	struct aioring_kernel_probe kp;
+	struct aioring_kernel_probe kp = { .size = sizeof(kp) };
 
 	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (c) {
